@@ -1,0 +1,37 @@
+"""Street office (街道): pushes administrative work down and evaluates the committee.
+
+The "five manys" of `001 §1.1` (many tasks, meetings, inspections, forms,
+signs) reach the residents' committee as weekly hours of administrative
+work (``admin_load`` x committee hours). Bodies that take work off the
+committee (a service station under 居站分设, ``001 §3.2``; a work-access list,
+``001 §3.2``/``004``) register as absorbers; each keeps a share of the load and
+lets a ``leakage`` share of it through to the committee anyway.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+
+class StreetOffice(mesa.Agent):
+    def __init__(self, model, admin_load: float, evaluation_regime: str, gov_intensity: float):
+        super().__init__(model)
+        self.admin_load = admin_load
+        self.evaluation_regime = evaluation_regime
+        self.gov_intensity = gov_intensity
+        self.absorbers: list = []  # objects with .absorb(hours) -> hours kept off the committee
+
+    def register_absorber(self, absorber) -> None:
+        if absorber not in self.absorbers:
+            self.absorbers.append(absorber)
+
+    def unregister_absorber(self, absorber) -> None:
+        if absorber in self.absorbers:
+            self.absorbers.remove(absorber)
+
+    def push_admin_work(self, committee_hours: float) -> float:
+        """Hours of administrative work that reach the committee this week."""
+        demand = self.admin_load * committee_hours
+        for a in self.absorbers:
+            demand -= a.absorb(demand)
+        return max(demand, 0.0)

@@ -1,0 +1,180 @@
+"""Neighbourhood issues: arise, are routed, resolve or escalate (MODEL.md §3.1, §3.5).
+
+Issues arise per building (some concern the whole estate) with a salience
+and a kind: property-service matters (``003 例10``), community matters,
+public matters for government, and private matters between neighbours
+(the three-way split of ``001 §2.4``). A routing table maps each kind to a
+resolver; in the status quo nearly everything lands on the residents'
+committee ("上面千条线,下面一根针", ``003 例6``). Each resolver has a weekly
+settlement rate set by the institutions that week; residents who raised
+the issue add to it. Old, salient, unsettled issues become disputes, and
+disputes lead to petitions (上访) in proportion to distrust of the committee
+(``003 例2``: prior trust → zero petitions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PROPERTY, COMMUNITY, PUBLIC, PRIVATE = range(4)
+KIND_LABELS = ("property", "community", "public", "private")
+RC, FIRM, GOV, COUNCIL, RESIDENTS = range(5)
+RESOLVER_LABELS = ("committee", "property_firm", "government", "deliberation", "residents")
+N_RESOLVERS = 5
+OPEN, SETTLED = 0, 1
+
+
+def default_routing(firm_present: bool) -> np.ndarray:
+    """Status-quo routing: property matters to the firm if there is one, everything else to the committee."""
+    return np.array([FIRM if firm_present else RC, RC, RC, RC], np.int8)
+
+
+class IssueBook:
+    """All issues of a run as growable columns."""
+
+    def __init__(self, n_buildings: int, n_estates: int, building_estate: np.ndarray, capacity: int = 256):
+        self.n_buildings, self.n_estates = n_buildings, n_estates
+        self.building_estate = building_estate
+        self.n = 0
+        self._alloc(capacity)
+        self.resolved_week = 0
+        self.petitions_week = 0
+        self.new_disputes_week = 0
+        self.resolved_total = 0
+        self.petitions_total = 0
+        self.resolve_weeks_total = 0.0
+        self.resolved_by = np.zeros(N_RESOLVERS, np.int64)
+        self.new_dispute_ids = np.empty(0, np.int64)
+
+    def _alloc(self, cap: int) -> None:
+        def grow(name, dtype, fill=0):
+            old = getattr(self, name, None)
+            new = np.full(cap, fill, dtype)
+            if old is not None:
+                new[: old.size] = old
+            setattr(self, name, new)
+
+        for name, dtype in (("building", np.int32), ("estate", np.int32), ("estate_wide", bool), ("kind", np.int8),
+                            ("salience", np.float64), ("born", np.int32), ("status", np.int8),
+                            ("disputed", bool), ("voices", np.int32), ("resolver", np.int8),
+                            ("coproducers", np.int32)):
+            grow(name, dtype)
+        self.cap = cap
+
+    # ---- views ------------------------------------------------------------
+    @property
+    def open_mask(self) -> np.ndarray:
+        return self.status[: self.n] == OPEN
+
+    def open_count(self) -> int:
+        return int(np.count_nonzero(self.open_mask))
+
+    def disputes_open(self) -> int:
+        m = self.open_mask
+        return int(np.count_nonzero(self.disputed[: self.n][m]))
+
+    def exposure(self, res_building: np.ndarray, res_estate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per resident: salience of the most salient open issue they face, and that issue's id (-1 none)."""
+        bsal = np.zeros(self.n_buildings)
+        bidx = np.full(self.n_buildings, -1, np.int64)
+        esal = np.zeros(self.n_estates)
+        eidx = np.full(self.n_estates, -1, np.int64)
+        ids = np.flatnonzero(self.open_mask)
+        if ids.size:
+            ids = ids[np.argsort(self.salience[ids], kind="stable")]  # ascending: last write wins = max
+            ew = self.estate_wide[ids]
+            b_ids, e_ids = ids[~ew], ids[ew]
+            bsal[self.building[b_ids]] = self.salience[b_ids]
+            bidx[self.building[b_ids]] = b_ids
+            esal[self.estate[e_ids]] = self.salience[e_ids]
+            eidx[self.estate[e_ids]] = e_ids
+        sb, se = bsal[res_building], esal[res_estate]
+        target = np.where(sb >= se, bidx[res_building], eidx[res_estate])
+        return np.maximum(sb, se), target
+
+    # ---- phase 1: arise and route ----------------------------------------
+    def arise(self, p, week: int, g: np.random.Generator, routing: np.ndarray) -> int:
+        k = g.poisson(p.issue_rate, self.n_buildings)
+        b = np.repeat(np.arange(self.n_buildings), k)
+        m = b.size
+        if m == 0:
+            return 0
+        if self.n + m > self.cap:
+            self._alloc(max(2 * self.cap, self.n + m))
+        sl = slice(self.n, self.n + m)
+        u = g.random(m)
+        kind = np.full(m, COMMUNITY, np.int8)
+        kind[u < p.share_property] = PROPERTY
+        kind[(u >= p.share_property) & (u < p.share_property + p.share_public)] = PUBLIC
+        kind[u >= 1.0 - p.share_private] = PRIVATE
+        a = 2.0
+        self.building[sl] = b
+        self.estate[sl] = self.building_estate[b]
+        self.estate_wide[sl] = (g.random(m) < p.estate_issue_share) & (kind != PRIVATE)
+        self.kind[sl] = kind
+        self.salience[sl] = g.beta(a * p.issue_salience_mean / (1 - p.issue_salience_mean), a, m)
+        self.born[sl] = week
+        self.status[sl] = OPEN
+        self.disputed[sl] = False
+        self.voices[sl] = 0
+        self.coproducers[sl] = 0
+        self.resolver[sl] = routing[kind]
+        self.n += m
+        return m
+
+    def reroute(self, routing: np.ndarray) -> None:
+        """Apply a new routing table to the open issues (used when a routing policy starts or stops)."""
+        ids = np.flatnonzero(self.open_mask)
+        self.resolver[ids] = routing[self.kind[ids]]
+
+    def add_voices(self, target: np.ndarray) -> None:
+        t = target[target >= 0]
+        np.add.at(self.voices, t, 1)
+
+    def add_coproducers(self, target: np.ndarray) -> None:
+        t = target[target >= 0]
+        np.add.at(self.coproducers, t, 1)
+
+    # ---- phase 5: settle, escalate, petition ------------------------------
+    def settle(self, p, week: int, g: np.random.Generator, rate: np.ndarray, distrust_estate: np.ndarray,
+               embeddedness: float) -> np.ndarray:
+        """Settle open issues at their resolver's rate; returns the ids settled this week."""
+        ids = np.flatnonzero(self.open_mask)
+        self.resolved_week = self.petitions_week = self.new_disputes_week = 0
+        self.new_dispute_ids = np.empty(0, np.int64)
+        if ids.size == 0:
+            return ids
+        u_fix, u_pet = g.random(ids.size), g.random(ids.size)
+        pr = rate[self.resolver[ids]] + p.voice_boost * np.minimum(self.voices[ids], 10)
+        pr += p.self_fix_base * 0.1 * np.minimum(self.coproducers[ids], 10)
+        fixed = u_fix < np.clip(pr, 0, 1)
+        done = ids[fixed]
+        self.status[done] = SETTLED
+        self.resolved_week = int(done.size)
+        self.resolved_total += done.size
+        self.resolve_weeks_total += float(np.sum(week - self.born[done] + 1))
+        np.add.at(self.resolved_by, self.resolver[done], 1)
+        rest = ids[~fixed]
+        age = week - self.born[rest]
+        newly = (~self.disputed[rest]) & (age >= p.escalate_weeks) & (self.salience[rest] >= p.escalate_salience)
+        self.new_dispute_ids = rest[newly]
+        self.disputed[self.new_dispute_ids] = True
+        self.new_disputes_week = int(np.count_nonzero(newly))
+        disp = self.disputed[rest]
+        embedded = np.where(self.kind[rest] == PROPERTY, embeddedness, 0.0)
+        ppet = p.petition_rate * distrust_estate[self.estate[rest]] * (1 - embedded) * self.salience[rest]
+        self.petitions_week = int(np.count_nonzero(disp & (u_pet[~fixed] < ppet)))
+        self.petitions_total += self.petitions_week
+        return done
+
+    def affected(self, ids: np.ndarray, res_building: np.ndarray, res_estate: np.ndarray) -> np.ndarray:
+        """Residents touched by any of the issues ``ids`` (bool per resident)."""
+        hit_b = np.zeros(self.n_buildings, bool)
+        hit_e = np.zeros(self.n_estates, bool)
+        ew = self.estate_wide[ids]
+        hit_b[self.building[ids[~ew]]] = True
+        hit_e[self.estate[ids[ew]]] = True
+        return hit_b[res_building] | hit_e[res_estate]
+
+    def mean_resolution_weeks(self) -> float:
+        return self.resolve_weeks_total / self.resolved_total if self.resolved_total else float("nan")

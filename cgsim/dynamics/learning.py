@@ -1,0 +1,95 @@
+"""Phase 6, learning from experience (MODEL.md §3.6) and the participation ladder.
+
+Institutional trust and efficacy move with what residents experienced: their
+voice answered (+) or ignored (−), an issue that touched them settled (+)
+or turned into a dispute (−); negative experiences weigh ``negativity_bias``
+times more. Generalised trust is pulled toward neighbours' trust and up by
+shared activity (`003 例6` M26, M40). Perceived administrativisation follows
+what residents see of the committee's time (`003 例6` Q25). Habits form.
+The ladder 观望 → 关注 → 主动参与 (`000` tool section) moves up when residents
+are asked or see neighbours take part, and to active when their input is
+acted on; it moves down after being ignored (`003 例6` M13) or a long idle
+spell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
+
+
+def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
+                     rc_contact, admin_share: float, service: np.ndarray) -> None:
+    neg = p.learn_pos * p.negativity_bias
+    good = answered + 0.5 * settled_touch
+    bad = ignored + 0.5 * dispute_touch
+    pop.trust_rc += p.learn_pos * good * (1 - pop.trust_rc) - neg * bad * pop.trust_rc
+    pop.efficacy += p.learn_pos * good * (1 - pop.efficacy) - neg * bad * pop.efficacy
+    clip01(pop.trust_rc)
+    clip01(pop.efficacy)
+
+    nb = net.mean_of(pop.trust_gen)
+    pop.trust_gen += (p.trust_gen_social * (nb - pop.trust_gen) + p.trust_gen_drift * (pop.trust_gen_anchor - pop.trust_gen)
+                      + p.trust_gen_activity * attended * (1 - pop.trust_gen))
+    clip01(pop.trust_gen)
+    pop.belonging += 0.02 * attended * (1 - pop.belonging) - 0.002 * (pop.belonging - 0.3)
+    clip01(pop.belonging)
+    pop.satisfaction += p.satisfaction_rate * (service - pop.satisfaction)
+    clip01(pop.satisfaction)
+
+    seen = np.clip(admin_share + pop.admin_bias, 0, 1)
+    rate = np.where(rc_contact, p.admin_perception_rate, 0.1 * p.admin_perception_rate)
+    pop.admin_perception += rate * (seen - pop.admin_perception)
+    clip01(pop.admin_perception)
+
+
+def update_habits(p, pop, events: np.ndarray) -> None:
+    pop.habit += p.habit_rate * (events - pop.habit) * pop.engaged[:, None]
+
+
+def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, *, answered, ignored,
+                  u_up: np.ndarray, u_active: np.ndarray, u_down: np.ndarray) -> None:
+    """Move residents along the ladder (vectorised; one move per resident a week at most)."""
+    stage = pop.stage
+    z = (p.stage_up_base + p.stage_up_ask * pop.asked + p.stage_up_social * net_share_active + group_base
+         + p.beta_trust * pop.trust_rc)
+    up = (stage == WAIT) & pop.aware & (u_up < 1 / (1 + np.exp(-z)))
+    to_active = (stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * pop.efficacy * 2)
+    idle = pop.idle_weeks >= 13
+    down = (stage > WAIT) & ((ignored & (u_down < p.stage_drop_ignored)) | (idle & (u_down < p.stage_drop_idle)))
+    stage[up] = ATTENTIVE
+    stage[to_active] = ACTIVE
+    stage[down & ~up & ~to_active] -= 1
+    pop.habit[stage == WAIT] *= 0.5
+
+
+def form_ties(net, pop, attended: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
+    """New ties among residents who attended activities at the same venue (default: estate)."""
+    who = np.flatnonzero(attended)
+    if who.size < 2 or rate <= 0:
+        return 0
+    venue = pop.estate if venue is None else venue
+    k = g.poisson(rate, who.size)
+    a = np.repeat(who, k)
+    if a.size == 0:
+        return 0
+    order = who[np.argsort(venue[who], kind="stable")]
+    v = venue[order]
+    starts = np.searchsorted(v, venue[a], side="left")
+    ends = np.searchsorted(v, venue[a], side="right")
+    b = order[starts + (g.random(a.size) * (ends - starts)).astype(np.int64)]
+    return net.add_ties(a, b)
+
+
+def decay_ties(net, active: np.ndarray, rate: float, u: np.ndarray) -> int:
+    """Non-kin ties lapse when neither end took part this week."""
+    from ..network import NEIGHBOUR
+
+    if rate <= 0 or net.n_ties == 0:
+        return 0
+    quiet = ~(active[net.src] | active[net.dst])
+    return net.remove_ties((net.kind == NEIGHBOUR) & quiet & (u[: net.n_ties] < rate))
+
+
+__all__ = ["ACT", "decay_ties", "form_ties", "update_attitudes", "update_habits", "update_ladder"]

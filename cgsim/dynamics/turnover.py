@@ -1,0 +1,39 @@
+"""Households moving out and in (an assumption that keeps the baseline stationary).
+
+Renters move far more often than owners. A newcomer takes the dwelling's
+slot (same household type, so the population's make-up and size never
+change; nobody is lost) but arrives mostly unaware of the committee, waiting
+to see, with fresh attitudes and no habits or ties beyond the household.
+Without turnover, word of mouth would make everyone aware within a few
+years, which no survey shows (`001 §1.2`: 29.1% unaware).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import WAIT
+
+
+def move(p, pop, u_household: np.ndarray, g: np.random.Generator) -> np.ndarray:
+    """Residents replaced this week (bool per resident)."""
+    hh_renter = np.zeros(u_household.size, bool)
+    hh_renter[pop.household] = pop.renter
+    rate = np.where(hh_renter, p.turnover_renter, p.turnover_owner) / 52.0
+    movers = (u_household < rate)[pop.household]
+    k = int(np.count_nonzero(movers))
+    if k == 0:
+        return movers
+    pop.aware[movers] = g.random(k) < p.newcomer_awareness
+    pop.stage[movers] = WAIT
+    pop.habit[movers] = 0.0
+    pop.recovery[movers] = 0.0
+    pop.pending_voice[movers] = -1
+    pop.last_voiced[movers] = -1
+    pop.idle_weeks[movers] = 0
+    pop.year_counts[movers] = 0
+    for name, mean in (("trust_rc", p.trust_rc_mean), ("efficacy", p.efficacy_mean),
+                       ("belonging", p.belonging_mean)):
+        getattr(pop, name)[movers] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
+    pop.trust_gen[movers] = pop.trust_gen_anchor[movers]
+    return movers

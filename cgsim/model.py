@@ -1,0 +1,366 @@
+"""``CommunityModel``: a Mesa model of one community, stepped week by week.
+
+Build: hierarchy → residents (arrays + Mesa agents on a Network space) →
+social network → institutional actors → policies, each from its own named
+random stream. Step: the fixed phase order of MODEL.md §3, with policy
+hooks at named points:
+
+1. issues arise and are routed              (hook ``before_issues``)
+2. outreach and awareness                   (hook ``before_outreach``)
+3. participation decisions, four channels   (hook ``before_participation``)
+4. institutions act                          (hook ``before_institutions``)
+5. outcomes: settle, escalate, petition     (hook ``after_institutions``)
+6. learning, ladder, ties                   (hook ``before_learning``)
+7. capacity C, turnover, metrics            (hooks ``end_of_year``, ``end_of_week``)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network
+
+from . import metrics
+from .actors import (NGO, GridWorkers, OwnersCommittee, PartyOrganisation, PropertyFirm, ResidentsCommittee,
+                     StreetOffice)
+from .dynamics import capacity as cap
+from .dynamics import issues as iss
+from .dynamics import learning, outreach, participation, turnover
+from .network import SocialNetwork, generate_edges
+from .population import (ACT, COPROD, DELIB, VOICE, Resident, build_hierarchy, build_population, group_index,
+                         initial_stages)
+from .rng import Streams
+from .scenarios import RunConfig, make_config
+
+WEEKS_PER_YEAR = 52
+TIE_INTERVAL = 4  # weeks between updates of the tie structure
+
+
+class CommunityModel(mesa.Model):
+    """One community. ``CommunityModel(preset="mianyang_2019", rng=1, admin_load=0.6)`` or
+    ``CommunityModel(config=load_config("my.yaml"))``. Flat keyword overrides name parameters of
+    ``cgsim.params.ModelParams``; ``policies`` is a list of ``{"name": id, ...}`` dicts."""
+
+    def __init__(self, preset: str = "mianyang_2019", *, config: RunConfig | None = None,
+                 policies: list | None = None, weeks: int | None = None, rng: Any = None,
+                 build_space: bool = True, governance: str | None = None, **overrides: Any):
+        if config is None:
+            config = make_config(preset=preset, policies=policies, weeks=weeks, seed=rng, governance=governance,
+                                 overrides=overrides)
+        elif rng is None:
+            rng = config.seed
+        super().__init__(rng=rng if rng is not None else config.seed)
+        self.config = config
+        self.params = p = config.params
+        self.seed = int(self._seed)
+        self.weeks = config.weeks
+        self.week = 0
+        self.streams = Streams(self.seed)
+
+        # residents, hierarchy, network
+        self.hierarchy = hier = build_hierarchy(p)
+        self.population = pop = build_population(p, hier, self.streams)
+        self.network = SocialNetwork(pop.n, *generate_edges(p, pop, self.streams.gen("network")))
+        self.group_base = group_index(p, pop)
+        initial_stages(p, pop, self.group_base, self.streams)
+        self.space = None
+        if build_space:
+            self.space = Network(self.network.graph(), random=self.random, layout=None)
+            self.network.space = self.space
+            cells = self.space._cells
+            self.residents = [Resident(self, i, cells[i]) for i in range(pop.n)]
+            for r in self.residents:
+                r.cell.add_agent(r)
+
+        # institutions
+        self.street = StreetOffice(self, p.admin_load, p.evaluation_regime, p.gov_intensity)
+        self.committee = ResidentsCommittee(self, p.rc_staff, p.rc_hours_per_staff)
+        self.party = PartyOrganisation(self, p.party_outreach)
+        self.firm = PropertyFirm(self, p.firm_present, p.firm_quality, p.firm_embeddedness, p.firm_obstruction)
+        self.owners_committees = [OwnersCommittee(self, e) for e in range(hier.n_estates)]
+        self.ngo = NGO(self, p.ngo_staff, p.ngo_hours_per_staff, p.ngo_target)
+        self.grid = GridWorkers(self, p.grid_workers_per_grid, p.grid_visits_per_month, hier.n_grids)
+        self.oc_organiser = p.oc_organiser_effect
+        self.committee_allocation: dict[str, float] = {}
+        self.issues = iss.IssueBook(hier.n_buildings, hier.n_estates,
+                                    np.arange(hier.n_buildings) // p.buildings_per_estate)
+        self.routing = iss.default_routing(p.firm_present)
+        self.resolver_rate = np.zeros(iss.N_RESOLVERS)
+        self.capacity = p.capacity_init
+        self.capacity_stage = cap.stage_of(p, self.capacity)
+        self.public_good = np.full(hier.n_buildings, 0.3)
+        self.building_of_estate_count = np.bincount(pop.estate, minlength=hier.n_estates)
+        self.grid_households = np.bincount(hier.hh_grid, minlength=hier.n_grids)
+
+        # weekly scratch state that policies may touch in their hooks
+        self.share_active = np.zeros(pop.n)
+        self.events = np.zeros((pop.n, 4), bool)
+        self.extra_utility = np.zeros((pop.n, 4))
+        self.opportunity = np.zeros((pop.n, 4), bool)
+        self.seats = np.zeros((2, hier.n_estates))  # activity / meeting seats per estate
+        self.extra_cultivation_hours = 0.0
+        self._attended_window = np.zeros(pop.n, bool)
+        self._active_window = np.zeros(pop.n, bool)
+        self.tie_venue = pop.estate  # where co-attendance makes ties; a community centre may widen it
+        self.cost_week: dict[str, float] = {}
+        self.costs_total: dict[str, float] = {}
+
+        from .policies import HOOKS  # noqa: F401  (registers policy modules)
+        self.policies = config.build_policies()
+        for pol in self.policies:
+            pol.setup(self)
+
+        self.recorder = metrics.Recorder(self)
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.model_reporters())
+        self.latest: dict[str, float] = self.recorder.snapshot()
+        self.datacollector.collect(self)
+
+    # ---- helpers for policies --------------------------------------------
+    def add_cost(self, label: str, yuan: float) -> None:
+        self.cost_week[label] = self.cost_week.get(label, 0.0) + float(yuan)
+
+    def uniform(self, name: str, size: int | tuple | None = None) -> np.ndarray:
+        """This week's uniforms of stream ``name`` (one per resident unless ``size`` says otherwise)."""
+        return self.streams.gen(name, self.week).random(self.population.n if size is None else size)
+
+    def _hook(self, name: str) -> None:
+        for pol in self.policies:
+            if pol.active(self.week):
+                fn = getattr(pol, name, None)
+                if fn is not None:
+                    fn(self)
+
+    def _lifecycle(self) -> None:
+        for pol in self.policies:
+            if not pol.started and pol.active(self.week):
+                pol.start(self)
+                pol.started = True
+            elif pol.started and not pol.stopped and not pol.active(self.week):
+                pol.stop(self)
+                pol.stopped = True
+
+    # ---- the week ---------------------------------------------------------
+    def step(self) -> None:
+        p, pop, net, w = self.params, self.population, self.network, self.week
+        self._lifecycle()
+        self.cost_week = {}
+        self.extra_utility[:] = 0.0
+        self.extra_cultivation_hours = 0.0
+        pop.asked[:] = False
+
+        # 1. issues arise and are routed
+        self._hook("before_issues")
+        self.issues.arise(p, w, self.streams.gen("issues", w), self.routing)
+
+        # 2. outreach and awareness
+        self._hook("before_outreach")
+        rc = self.committee
+        rc.plan_week(p, self.street, self.committee_allocation)
+        self.ngo.plan_week(p)
+        h = self.hierarchy.n_households
+        u_hh = self.uniform("outreach_households", (2, h))      # committee visits, grid visits
+        u_res = self.uniform("outreach_residents", (4, pop.n))  # awareness, NGO, Party, word of mouth
+        asked_rc = outreach.household_contacts(rc.outreach_contacts(p), h, pop.household, u_hh[0])
+        aware_u = u_res[0]
+        outreach.apply_contacts(pop, asked_rc, p.awareness_on_contact, aware_u)
+        if self.grid.per_grid > 0:
+            visit = self.grid.visit_prob(self.grid_households)[self.hierarchy.hh_grid]
+            grid_hit = (u_hh[1] < visit)[pop.household]
+            outreach.apply_contacts(pop, grid_hit, p.awareness_on_contact, aware_u)
+        if self.ngo.staff > 0:
+            target = metrics.target_mask(pop, self.ngo.target)
+            ngo_hit = outreach.targeted_contacts(self.ngo.contacts(p), target, u_res[1])
+            outreach.apply_contacts(pop, ngo_hit, p.awareness_on_contact, aware_u)
+        party_hit = outreach.peer_asks(net, self.party.askers(pop), self.party.outreach_rate, u_res[2])
+        pop.asked |= party_hit
+        outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
+
+        # 3. participation decisions
+        u_part = self.uniform("participation", (pop.n, 8))  # 4 channels, need, 2 venues, recovery
+        salience, target_issue = self.issues.exposure(pop.building, pop.estate)
+        self._build_opportunities(salience, target_issue, u_part[:, 4])
+        self._hook("before_participation")
+        util = participation.utilities(p, pop, self.group_base, self.share_active, salience,
+                                       cap.channel_shift(p, self.capacity_stage), self.extra_utility)
+        ev = participation.decide(p, pop, util, self.opportunity, u_part[:, :4])
+        ev[:, ACT] = participation.cap_by_venue(ev[:, ACT], pop.estate, self.seats[0], u_part[:, 5])
+        ev[:, DELIB] = participation.cap_by_venue(ev[:, DELIB], pop.estate, self.seats[1], u_part[:, 6])
+        participation.start_recovery(p, pop, ev[:, ACT], u_part[:, 7])
+        participation.record(pop, ev)
+        self.events = ev
+        voiced_issue = np.where(ev[:, VOICE], target_issue, -1)
+        self.issues.add_voices(voiced_issue)
+        pop.last_voiced[ev[:, VOICE] & (target_issue >= 0)] = target_issue[ev[:, VOICE] & (target_issue >= 0)]
+        self.issues.add_coproducers(np.where(ev[:, COPROD], target_issue, -1))
+
+        # 4. institutions act
+        self._hook("before_institutions")
+        g_inst = self.streams.gen("institutions", w)
+        answered, ignored = self._answer_voices(g_inst.random(pop.n))
+        self._hold_meetings(ev[:, DELIB], g_inst.random(self.hierarchy.n_estates))
+        self._owners_act()
+        self.resolver_rate[:] = [p.rc_fix_base * rc.response_capacity, self.firm.fix_rate(), p.gov_fix_base,
+                                 p.rc_fix_base * rc.response_capacity, p.self_fix_base * self.capacity]
+
+        # 5. outcomes
+        self._hook("after_institutions")
+        distrust = 1.0 - np.bincount(pop.estate, pop.trust_rc, self.hierarchy.n_estates) / np.maximum(
+            self.building_of_estate_count, 1)
+        settled = self.issues.settle(p, w, self.streams.gen("settle", w), self.resolver_rate, distrust,
+                                     self.firm.embeddedness)
+        settled_touch = self.issues.affected(settled, pop.building, pop.estate)
+        dispute_touch = self.issues.affected(self.issues.new_dispute_ids, pop.building, pop.estate)
+        coproduced = settled[self.issues.coproducers[settled] > 0]
+        np.add.at(self.public_good, self.issues.building[coproduced], 0.05)
+        self.public_good += 0.002 * (0.3 - self.public_good)
+        np.clip(self.public_good, 0, 1, out=self.public_good)
+
+        # 6. learning, ladder, ties
+        self._hook("before_learning")
+        oc = np.array([o.formed for o in self.owners_committees], float)
+        service = (0.5 * self.firm.service_level(oc)[pop.estate] + 0.3 * self.public_good[pop.building]
+                   + 0.2 * (1.0 - salience))
+        rc_contact = asked_rc | ev[:, VOICE] | ev[:, ACT] | ev[:, DELIB]
+        learning.update_attitudes(p, pop, net, answered=answered, ignored=ignored, settled_touch=settled_touch,
+                                  dispute_touch=dispute_touch, attended=ev[:, ACT], rc_contact=rc_contact,
+                                  admin_share=rc.admin_share, service=service)
+        learning.update_habits(p, pop, ev)
+        participated = ev.any(axis=1)
+        self.share_active = net.share(participated)
+        u_lad = self.uniform("ladder", (3, pop.n))
+        learning.update_ladder(p, pop, self.share_active, self.group_base, answered=answered, ignored=ignored,
+                               u_up=u_lad[0], u_active=u_lad[1], u_down=u_lad[2])
+        self._attended_window |= ev[:, ACT]
+        self._active_window |= participated
+        if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # ties change every four weeks, at four weeks' rates
+            g_ties = self.streams.gen("ties", w)
+            learning.form_ties(net, pop, self._attended_window, p.tie_form_rate * TIE_INTERVAL, g_ties,
+                               venue=self.tie_venue)
+            learning.decay_ties(net, self._active_window, 1 - (1 - p.tie_decay) ** TIE_INTERVAL,
+                                g_ties.random(net.n_ties))
+            self._attended_window[:] = False
+            self._active_window[:] = False
+
+        # 7. capacity, turnover, costs, metrics
+        deep = float(ev[:, DELIB].mean() + ev[:, COPROD].mean())
+        cult = rc.meeting_hours + 0.5 * rc.activity_hours * 0.2 + self.ngo.cultivation_hours() \
+            + self.extra_cultivation_hours
+        self.capacity = cap.update(p, self.capacity, deep_rate=deep, cultivation_hours=cult, n_residents=pop.n,
+                                   admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity)
+        self.capacity_stage = cap.stage_of(p, self.capacity)
+        turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w))
+        self.add_cost("committee", rc.total_hours * p.cost_staff_hour)
+        if self.grid.per_grid > 0:
+            self.add_cost("grid_workers", self.grid.workers * 40.0 * p.cost_staff_hour)
+        if self.ngo.staff > 0:
+            self.add_cost("ngo", self.ngo.hours * p.cost_staff_hour)
+        self._hook("end_of_week")
+        for k, v in self.cost_week.items():
+            self.costs_total[k] = self.costs_total.get(k, 0.0) + v
+        net.sync_space()
+        self.recorder.record_week(answered=answered, ignored=ignored)
+        if (w + 1) % WEEKS_PER_YEAR == 0:
+            self.recorder.record_year()
+            self._hook("end_of_year")
+            pop.year_counts[:] = 0
+        self.latest = self.recorder.snapshot()
+        self.week += 1
+        self.datacollector.collect(self)
+        if self.week >= self.weeks:
+            self.running = False
+
+    # ---- phase helpers ----------------------------------------------------
+    def _build_opportunities(self, salience: np.ndarray, target_issue: np.ndarray, u_need: np.ndarray) -> None:
+        """Which channels are open to whom this week, and seats per estate (phase 3 gate)."""
+        p, pop, rc = self.params, self.population, self.committee
+        ne = self.hierarchy.n_estates
+        self.seats[:] = 0.0
+        start = (self.week * max(rc.n_activities, 1)) % ne
+        act_estates = (start + np.arange(rc.n_activities)) % ne
+        np.add.at(self.seats[0], act_estates, p.activity_capacity)
+        opp = self.opportunity
+        opp[:] = False
+        if self.ngo.n_programmes > 0:
+            target = metrics.target_mask(pop, self.ngo.target)
+            share = np.bincount(pop.estate[target], minlength=ne) / max(int(target.sum()), 1)
+            self.seats[0] += self.ngo.n_programmes * p.activity_capacity * share
+            opp[:, ACT] |= target
+        opp[:, ACT] |= self.seats[0][pop.estate] > 0
+        need = u_need < p.personal_need_rate
+        opp[:, VOICE] = ((salience > 0) & (target_issue != pop.last_voiced)) | need  # a new matter to raise
+        m_start = (self.week * 7 + 3) % ne
+        meet_estates = (m_start + np.arange(rc.n_meetings)) % ne
+        np.add.at(self.seats[1], meet_estates, p.meeting_capacity)
+        for o in self.owners_committees:  # owners' meetings, monthly, in estates with a committee
+            if o.formed and self.week % 4 == o.estate % 4:
+                self.seats[1][o.estate] += p.meeting_capacity
+        opp[:, DELIB] = self.seats[1][pop.estate] > 0
+        own = target_issue >= 0
+        k = np.where(own, self.issues.kind[np.maximum(target_issue, 0)], -1)
+        opp[:, COPROD] = own & ((k == iss.COMMUNITY) | (k == iss.PRIVATE))
+
+    def _answer_voices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p, pop, rc = self.params, self.population, self.committee
+        pending = pop.pending_voice >= 0
+        rc_issues = int(np.count_nonzero(self.issues.open_mask
+                                         & (self.issues.resolver[: self.issues.n] == iss.RC)))
+        phi = rc.set_response_capacity(p, int(pending.sum()), rc_issues)
+        answered = pending & (u < phi)
+        pop.pending_voice[answered] = -1
+        waiting = pop.pending_voice >= 0
+        pop.pending_voice[waiting] += 1
+        ignored = waiting & (pop.pending_voice >= p.voice_patience)
+        pop.pending_voice[ignored] = -1
+        return answered, ignored
+
+    def _hold_meetings(self, attended: np.ndarray, u: np.ndarray) -> None:
+        """Meetings with enough people settle the estate's most salient community issue, more surely
+        the more groups they include (`003 例2`: inclusive deliberation keeps legitimacy)."""
+        pop, book = self.population, self.issues
+        held = np.flatnonzero(self.seats[1] > 0)
+        if held.size == 0:
+            return
+        open_ids = np.flatnonzero(book.open_mask & (book.kind[: book.n] != iss.PUBLIC))
+        cell = pop.age.astype(np.int64) * 4 + pop.migrant * 2 + pop.renter
+        for e in held:
+            who = attended & (pop.estate == e)
+            k = int(who.sum())
+            if k < 3 or open_ids.size == 0:
+                continue
+            cand = open_ids[book.estate[open_ids] == e]
+            if cand.size == 0:
+                continue
+            top = cand[np.argmax(book.salience[cand])]
+            groups_present = np.unique(cell[pop.estate == e]).size
+            inclusiveness = np.unique(cell[who]).size / max(groups_present, 1)
+            quorum = min(1.0, k / 10.0)
+            if u[e] < quorum * (0.3 + 0.7 * inclusiveness) * 0.5:
+                book.voices[top] += 10  # a decision: the issue gets the settlement boost of ten voices
+                book.resolver[top] = iss.COUNCIL if book.kind[top] != iss.PROPERTY else book.resolver[top]
+
+    def _owners_act(self) -> None:
+        if self.week % 4:
+            return
+        p, pop = self.params, self.population
+        owners = ~pop.renter
+        mobilised = owners & pop.engaged & (pop.trust_gen >= 0.5)
+        n_owners = np.bincount(pop.estate[owners], minlength=self.hierarchy.n_estates)
+        n_mob = np.bincount(pop.estate[mobilised], minlength=self.hierarchy.n_estates)
+        obstruction = self.firm.obstruction if self.firm.present else 0.0
+        for o in self.owners_committees:
+            share = n_mob[o.estate] / max(n_owners[o.estate], 1)
+            o.try_form(p, self.week, share, self.oc_organiser, obstruction)
+
+    # ---- running and results ---------------------------------------------
+    def run(self, weeks: int | None = None) -> CommunityModel:
+        for _ in range(self.weeks - self.week if weeks is None else weeks):
+            self.step()
+        return self
+
+    def weekly_frame(self):
+        return self.recorder.weekly_frame()
+
+    def yearly_frame(self):
+        return self.recorder.yearly_frame()

@@ -1,0 +1,180 @@
+"""The neighbourhood social network, generated from the community hierarchy.
+
+Ties are dense within a household (kin), likelier within a stairwell unit
+and building than across an estate, and rare across the community, with
+homophily by age group, hukou and tenure (MODEL.md §2; urban ties sparse and
+weak, rural ties denser and kin-based, ``004 l.56``). Generation is
+vectorised: per level, every resident draws a Poisson number of candidate
+partners inside its group; each candidate is kept with probability
+``exp(-homophily * attributes that differ)``.
+
+``SocialNetwork`` keeps the edge list and a sparse adjacency for the weekly
+array processes, and mirrors tie changes into the Mesa ``Network`` space.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from .params import ModelParams
+from .population import Population
+
+KIN, NEIGHBOUR = 0, 1
+
+
+def _pairs_within(group: np.ndarray, mean_degree: float, g: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Random candidate pairs inside groups; about ``mean_degree`` per resident before thinning."""
+    n = group.size
+    if mean_degree <= 0 or n < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    order = np.argsort(group, kind="stable")
+    sizes = np.bincount(group)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    k = g.poisson(mean_degree / 2.0, n)
+    src = np.repeat(np.arange(n), k)
+    gs = group[src]
+    dst = order[starts[gs] + (g.random(src.size) * sizes[gs]).astype(np.int64)]
+    return src, dst
+
+
+def generate_edges(p: ModelParams, pop: Population, g: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges (src < dst, unique) and their kind, for the whole community."""
+    n = pop.n
+    # kin: everyone in a household knows everyone else (households are contiguous ids)
+    ks, kd = [], []
+    for off in range(1, 5):
+        i = np.arange(n - off)
+        same = pop.household[i] == pop.household[i + off]
+        ks.append(i[same])
+        kd.append(i[same] + off)
+    kin_src, kin_dst = np.concatenate(ks), np.concatenate(kd)
+
+    levels = ((pop.unit, p.ties_unit), (pop.building, p.ties_building), (pop.estate, p.ties_estate),
+              (np.zeros(n, np.int64), p.ties_community))
+    # oversample, then keep candidates by homophily
+    acc_src, acc_dst = [], []
+    for grp, deg in levels:
+        src, dst = _pairs_within(grp.astype(np.int64), deg * 2.0, g)
+        diff = ((pop.age[src] != pop.age[dst]).astype(np.int8) + (pop.migrant[src] != pop.migrant[dst])
+                + (pop.renter[src] != pop.renter[dst]))
+        w = np.exp(-p.homophily * diff)
+        keep = g.random(src.size) < w
+        src, dst = src[keep], dst[keep]
+        target = int(round(n * deg / 2.0))
+        if src.size > target:  # thin to the target number of ties, keeping the homophily mix
+            idx = g.choice(src.size, target, replace=False)
+            src, dst = src[idx], dst[idx]
+        acc_src.append(src)
+        acc_dst.append(dst)
+    src = np.concatenate([kin_src] + acc_src)
+    dst = np.concatenate([kin_dst] + acc_dst)
+    kind = np.concatenate([np.full(kin_src.size, KIN, np.int8), np.full(src.size - kin_src.size, NEIGHBOUR, np.int8)])
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    ok = lo != hi
+    key = lo[ok].astype(np.int64) * n + hi[ok]
+    key, first = np.unique(key, return_index=True)
+    return (key // n).astype(np.int64), (key % n).astype(np.int64), kind[ok][first]
+
+
+class SocialNetwork:
+    """Edge list + symmetric sparse adjacency; tie changes are mirrored to a Mesa space."""
+
+    def __init__(self, n: int, src: np.ndarray, dst: np.ndarray, kind: np.ndarray):
+        self.n = n
+        self.src, self.dst, self.kind = src, dst, kind
+        self.space = None  # the mesa Network, attached by the model
+        self._ops: list[tuple[bool, np.ndarray, np.ndarray]] = []  # (added?, src, dst), in order
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """CSR adjacency straight from the edge list (edges are unique, so no duplicate summing)."""
+        n = self.n
+        rows = np.concatenate([self.src, self.dst])
+        cols = np.concatenate([self.dst, self.src])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order], indptr), shape=(n, n))
+        self.degree = np.diff(indptr).astype(np.float64)
+        self._inv_degree = 1.0 / np.maximum(self.degree, 1.0)
+        self._keys = np.sort(self.src * n + self.dst)
+        self._dirty = False
+
+    @property
+    def adj(self) -> sp.csr_matrix:
+        if self._dirty:
+            self._rebuild()
+        return self._adj
+
+    @property
+    def n_ties(self) -> int:
+        return int(self.src.size)
+
+    def count(self, flags: np.ndarray) -> np.ndarray:
+        """Number of neighbours with ``flags`` set, per resident."""
+        return self.adj @ flags.astype(np.float32)
+
+    def share(self, flags: np.ndarray) -> np.ndarray:
+        """Share of a resident's ties with ``flags`` set (0 for isolates)."""
+        c = self.count(flags)
+        return c * self._inv_degree
+
+    def mean_of(self, values: np.ndarray) -> np.ndarray:
+        """Mean of ``values`` over each resident's ties (own value for isolates)."""
+        m = (self.adj @ values.astype(np.float32)) * self._inv_degree
+        return np.where(self.degree > 0, m, values)
+
+    def cross_ties(self, attr: np.ndarray) -> int:
+        return int(np.count_nonzero(attr[self.src] != attr[self.dst]))
+
+    def graph(self) -> nx.Graph:
+        G = nx.Graph()
+        G.add_nodes_from(range(self.n))
+        G.add_edges_from(zip(self.src.tolist(), self.dst.tolist()))
+        return G
+
+    # ---- tie dynamics -----------------------------------------------------
+    def add_ties(self, a: np.ndarray, b: np.ndarray) -> int:
+        """Add ties between residents ``a[k]`` and ``b[k]`` (duplicates and self-ties ignored)."""
+        if a.size == 0:
+            return 0
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        n = self.n
+        key = np.unique(lo[lo != hi].astype(np.int64) * n + hi[lo != hi])
+        if self._dirty:
+            self._rebuild()
+        pos = np.minimum(np.searchsorted(self._keys, key), max(self._keys.size - 1, 0))
+        if self._keys.size:
+            key = key[self._keys[pos] != key]
+        if key.size == 0:
+            return 0
+        s, d = key // n, key % n
+        self.src = np.concatenate([self.src, s])
+        self.dst = np.concatenate([self.dst, d])
+        self.kind = np.concatenate([self.kind, np.full(s.size, NEIGHBOUR, np.int8)])
+        self._ops.append((True, s, d))
+        self._dirty = True
+        return int(s.size)
+
+    def remove_ties(self, mask: np.ndarray) -> int:
+        """Remove the ties selected by a boolean mask over the edge list."""
+        k = int(np.count_nonzero(mask))
+        if k == 0:
+            return 0
+        self._ops.append((False, self.src[mask], self.dst[mask]))
+        keep = ~mask
+        self.src, self.dst, self.kind = self.src[keep], self.dst[keep], self.kind[keep]
+        self._dirty = True
+        return k
+
+    def sync_space(self) -> None:
+        """Mirror this week's tie changes into the Mesa Network space (few edges a week)."""
+        if self.space is not None:
+            cells = self.space._cells
+            for added, s, d in self._ops:
+                op = self.space.add_connection if added else self.space.remove_connection
+                for a, b in zip(s.tolist(), d.tolist()):
+                    op(cells[a], cells[b])
+        self._ops.clear()

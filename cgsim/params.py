@@ -1,0 +1,365 @@
+"""The model's parameters as data: unit, default, plausible range and source.
+
+One flat, typed schema (pydantic) so a parameter is addressed by one name
+everywhere: YAML configs, ``mesa.batch_run`` keyword overrides, sweeps and
+the browser view. Values outside the range, wrong types and unknown names are
+rejected. ``docs/PARAMETERS.md`` is generated from this file
+(``python -m cgsim.docs``).
+
+Sources are cited by seed file and item (``../shared/research/`` notes);
+"assumption" marks a modelling choice the sources do not pin down, and
+"calibrated" a value set by ``experiments/baseline_fit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ASSUMPTION = "assumption"
+
+
+def p(default: Any, lo: float | None, hi: float | None, unit: str, source: str, doc: str,
+      group: str) -> Any:
+    """Declare one parameter: default, closed range [lo, hi], unit, source, meaning."""
+    extra = {"unit": unit, "source": source, "group": group}
+    return Field(default, ge=lo, le=hi, description=doc, json_schema_extra=extra)
+
+
+def choice(default: str, unit: str, source: str, doc: str, group: str) -> Any:
+    return Field(default, description=doc,
+                 json_schema_extra={"unit": unit, "source": source, "group": group})
+
+
+class ModelParams(BaseModel):
+    """All parameters of one community. Defaults describe the Mianyang status quo."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    # ---- structure of the community (MODEL.md §2) --------------------------
+    n_households: int = p(1200, 20, 400_000, "households", "001 §1 (community of ~1,200 households; assumption on size)",
+                          "Households in the community.", "structure")
+    households_per_building: int = p(48, 4, 400, "households", ASSUMPTION,
+                                     "Households in one building (楼栋).", "structure")
+    units_per_building: int = p(3, 1, 20, "stairwell units", "003 例7 (five-level network)",
+                                "Stairwell units (单元) per building.", "structure")
+    buildings_per_estate: int = p(6, 1, 200, "buildings", ASSUMPTION,
+                                  "Buildings per estate (小区).", "structure")
+    households_per_grid: int = p(300, 30, 2000, "households", "MODEL.md §2; 000 案例二 (~400)",
+                                 "Households in one grid (网格).", "structure")
+    adults_per_household: float = p(2.2, 1.0, 4.0, "adults", ASSUMPTION,
+                                    "Mean adults per household (1 + Poisson extra, capped at 5).", "structure")
+
+    # ---- demographics (MODEL.md §2 residents) -------------------------------
+    share_youth: float = p(0.25, 0.0, 1.0, "share of adults", ASSUMPTION, "Adults aged 18-34.", "demography")
+    share_elderly: float = p(0.30, 0.0, 1.0, "share of adults", "003 例6 (elderly dominate participants); assumption",
+                             "Adults aged 60+.", "demography")
+    youth_unemployed: float = p(0.10, 0.0, 1.0, "share of youth", "003 例6 Q22 (unemployed youth among participants)",
+                                "Youth without work.", "demography")
+    middle_unemployed: float = p(0.06, 0.0, 1.0, "share of middle-aged", ASSUMPTION,
+                                 "Middle-aged adults without work.", "demography")
+    middle_retired: float = p(0.08, 0.0, 1.0, "share of middle-aged", ASSUMPTION,
+                              "Middle-aged adults already retired (early retirement, 50/55).", "demography")
+    migrant_share: float = p(0.20, 0.0, 1.0, "share of households", "001 §2.3 (floating population); 004 (Suzhou)",
+                             "Households without local hukou.", "demography")
+    renter_share_local: float = p(0.10, 0.0, 1.0, "share of local households", ASSUMPTION,
+                                  "Local households that rent.", "demography")
+    renter_share_migrant: float = p(0.70, 0.0, 1.0, "share of migrant households", ASSUMPTION,
+                                    "Migrant households that rent.", "demography")
+    low_income_share: float = p(0.05, 0.0, 0.5, "share of households", "003 例6 Q22 (低保 households)",
+                                "Households on minimum living allowance (低保).", "demography")
+    party_share: float = p(0.09, 0.0, 0.5, "share of adults", "001 M25; assumption on level",
+                           "Adults who are Party members.", "demography")
+    floating_party_share: float = p(0.5, 0.0, 1.0, "share of migrant Party members", "001 l.143 (floating members)",
+                                    "Migrant Party members whose membership is elsewhere (floating).", "demography")
+    prosocial_sd: float = p(1.0, 0.0, 3.0, "sd of a standard-normal trait", "003 例6 M14",
+                            "Spread of the prosocial personality trait.", "demography")
+
+    # ---- social network (MODEL.md §2) --------------------------------------
+    ties_unit: float = p(1.5, 0.0, 20.0, "ties per resident", "004 l.56 (sparse urban ties); assumption",
+                         "Mean ties to residents of the same stairwell unit.", "network")
+    ties_building: float = p(1.2, 0.0, 20.0, "ties per resident", ASSUMPTION,
+                             "Mean ties to residents of the same building.", "network")
+    ties_estate: float = p(1.0, 0.0, 20.0, "ties per resident", ASSUMPTION,
+                           "Mean ties to residents of the same estate.", "network")
+    ties_community: float = p(0.3, 0.0, 10.0, "ties per resident", ASSUMPTION,
+                              "Mean long-range ties across the community.", "network")
+    homophily: float = p(1.0, 0.0, 5.0, "log-odds per differing attribute", ASSUMPTION,
+                         "How much less likely a tie is per differing attribute (age group, hukou, tenure).",
+                         "network")
+    tie_form_rate: float = p(0.05, 0.0, 1.0, "new ties per attendee-week", ASSUMPTION,
+                             "New ties formed per participant at shared activities in an estate.", "network")
+    tie_decay: float = p(0.002, 0.0, 0.1, "per week", ASSUMPTION,
+                         "Weekly chance that a non-kin tie without shared activity lapses.", "network")
+
+    # ---- initial attitudes --------------------------------------------------
+    trust_gen_mean: float = p(0.40, 0.0, 1.0, "0-1 scale", "003 例6 Q24 (31% trust strangers)",
+                              "Mean generalised trust in neighbours at start.", "attitudes")
+    trust_gen_sd: float = p(0.15, 0.0, 0.5, "0-1 scale", ASSUMPTION,
+                            "Spread of generalised trust at start.", "attitudes")
+    trust_rc_mean: float = p(0.50, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                             "Mean trust in the residents' committee at start.", "attitudes")
+    efficacy_mean: float = p(0.35, 0.0, 1.0, "0-1 scale", "003 例6 M13 (no real sense of control)",
+                             "Mean perceived efficacy at start.", "attitudes")
+    belonging_mean: float = p(0.45, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                              "Mean sense of belonging at start.", "attitudes")
+    attitude_sd: float = p(0.15, 0.0, 0.5, "0-1 scale", ASSUMPTION,
+                           "Spread of RC trust, efficacy and belonging at start.", "attitudes")
+    admin_perception_bias_sd: float = p(0.25, 0.0, 1.0, "0-1 scale", "003 例6 Q25 (>70.54%)",
+                                        "Spread of residents' reading of how administrative the RC is.",
+                                        "attitudes")
+    awareness_init: float = p(0.71, 0.0, 1.0, "share of residents", "001 §1.2 Table 1 (29.1% unaware)",
+                              "Share who know the RC and its office at start.", "attitudes")
+
+    # ---- residents' committee and street office (001 §1.1, §3.2) ----------
+    rc_staff: int = p(9, 1, 60, "staff per committee", "001 §1.1; assumption on number",
+                      "Staff of one residents' committee.", "committee")
+    rc_hours_per_staff: float = p(40.0, 10.0, 60.0, "hours/week", ASSUMPTION,
+                                  "Weekly working hours per staff member.", "committee")
+    admin_load: float = p(0.80, 0.0, 1.5, "share of committee hours demanded", "001 §1.1 (88% name admin load)",
+                          "Administrative work pushed down by the street office, as a share of committee hours.",
+                          "committee")
+    rc_share_response: float = p(0.40, 0.0, 1.0, "share of free hours", ASSUMPTION,
+                                 "Free hours spent answering residents' voice and issues.", "committee")
+    rc_share_activities: float = p(0.30, 0.0, 1.0, "share of free hours", ASSUMPTION,
+                                   "Free hours spent organising activities.", "committee")
+    rc_share_outreach: float = p(0.20, 0.0, 1.0, "share of free hours", ASSUMPTION,
+                                 "Free hours spent on outreach visits.", "committee")
+    rc_share_deliberation: float = p(0.10, 0.0, 1.0, "share of free hours", ASSUMPTION,
+                                     "Free hours spent convening residents' meetings.", "committee")
+    hours_per_voice: float = p(1.5, 0.1, 10.0, "hours", ASSUMPTION,
+                               "Staff hours to answer one suggestion or complaint.", "committee")
+    hours_per_activity: float = p(10.0, 1.0, 100.0, "hours", ASSUMPTION,
+                                  "Staff hours to organise one activity.", "committee")
+    activity_capacity: int = p(60, 5, 1000, "participants", ASSUMPTION,
+                               "Places at one activity.", "committee")
+    contacts_per_outreach_hour: float = p(1.0, 0.1, 20.0, "households/hour", ASSUMPTION,
+                                          "Households reached per outreach hour.", "committee")
+    hours_per_meeting: float = p(12.0, 1.0, 100.0, "hours", ASSUMPTION,
+                                 "Staff hours to convene one residents' meeting.", "committee")
+    meeting_capacity: int = p(30, 3, 500, "participants", "001 M9-M17; assumption",
+                              "Seats at one residents' meeting.", "committee")
+    evaluation_regime: Literal["upward", "satisfaction"] = choice(
+        "upward", "category", "001 §3.4.2; 003 例1",
+        "How the street office evaluates the committee: upward inspection or resident satisfaction.", "committee")
+    upward_compliance: float = p(0.2, 0.0, 0.9, "share of free hours", "001 §3.4.2 (upward inspection)",
+                                 "Free hours spent on compliance with upward inspection (none under satisfaction "
+                                 "evaluation).", "committee")
+    gov_intensity: float = p(0.7, 0.0, 1.0, "0-1 scale", "003 例1 M1",
+                             "Strength of direct government management (抚养培育 high, 指导监督 low).", "committee")
+    cost_staff_hour: float = p(35.0, 0.0, 500.0, "yuan/hour", ASSUMPTION,
+                               "Cost of one staff hour (committee, station, grid, NGO).", "committee")
+
+    # ---- property firm and owners (003 例2, 例10; 001 M17-M18, M28) ------
+    firm_present: bool = Field(True, description="A property-management firm serves the community.",
+                               json_schema_extra={"unit": "yes/no", "source": "003 例2 (old lanes have none)",
+                                                  "group": "property"})
+    firm_quality: float = p(0.5, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                            "Property firm's service quality (chance to fix a property issue each week, scaled).",
+                            "property")
+    firm_embeddedness: float = p(0.3, 0.0, 1.0, "0-1 scale", "003 例10 (staff who know residents)",
+                                 "How far firm staff know residents; settles disputes early.", "property")
+    firm_obstruction: float = p(0.5, 0.0, 1.0, "0-1 scale", "001 M17",
+                                "How much the firm obstructs an owners' committee forming.", "property")
+    oc_threshold: float = p(0.12, 0.0, 1.0, "share of owners", "001 M18; 003 例2",
+                            "Share of engaged, trusting owners needed to form an owners' committee.", "property")
+    oc_organiser_effect: float = p(0.0, 0.0, 1.0, "share of threshold removed", "001 M18",
+                                   "How much a trusted organiser lowers the owners' threshold.", "property")
+
+    # ---- party organisation, NGOs, grid workers ---------------------------
+    party_outreach: float = p(0.05, 0.0, 1.0, "contacts per engaged member-week", "003 例9 (老面孔)",
+                              "Neighbours an engaged retired Party member asks to join, per week.", "actors")
+    ngo_staff: int = p(0, 0, 50, "social workers", "001 §1.3 (23 organisations in Mianyang)",
+                       "Social workers placed in the community.", "actors")
+    ngo_hours_per_staff: float = p(35.0, 0.0, 60.0, "hours/week", ASSUMPTION,
+                                   "Programme hours per social worker.", "actors")
+    ngo_target: Literal["vulnerable", "youth", "migrants", "all"] = choice(
+        "vulnerable", "category", "001 §1.3; 003 例6", "Who NGO programmes target.", "actors")
+    grid_workers_per_grid: float = p(0.0, 0.0, 5.0, "workers per grid", "000 案例二; 002 B3",
+                                     "Grid workers per grid (0 = no grid management).", "actors")
+    grid_visits_per_month: float = p(30.0, 0.0, 200.0, "households/worker-month", "001 l.209 (>=20 per pair)",
+                                     "Household visits a grid worker makes a month.", "actors")
+
+    # ---- participation decisions (MODEL.md §3.3) --------------------------
+    beta0_activity: float = p(-3.0, -10.0, 5.0, "log-odds", "calibrated (001 Fig. 2)",
+                              "Intercept: service/activity channel.", "participation")
+    beta0_voice: float = p(0.0, -10.0, 5.0, "log-odds", "calibrated (001 Table 2)",
+                           "Intercept: voice (suggestions/complaints).", "participation")
+    beta0_deliberation: float = p(-5.5, -10.0, 5.0, "log-odds", "calibrated (003 例6 Q23)",
+                                  "Intercept: deliberation/decision.", "participation")
+    beta0_coproduction: float = p(-5.5, -10.0, 5.0, "log-odds", "calibrated (003 例6 Q23)",
+                                  "Intercept: co-production (money or labour).", "participation")
+    beta_trust: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M13", "Trust in the committee.",
+                          "participation")
+    beta_efficacy: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M13", "Perceived efficacy.",
+                             "participation")
+    beta_social: float = p(1.5, -5.0, 10.0, "log-odds per unit", "003 例6 M14; Granovetter 1978",
+                           "Share of ties active last week.", "participation")
+    beta_ask: float = p(1.0, -5.0, 5.0, "log-odds", "000 (being asked)", "Asked to take part this week.",
+                        "participation")
+    beta_belonging: float = p(0.8, -5.0, 5.0, "log-odds per unit", "003 例6 M26", "Sense of belonging.",
+                              "participation")
+    beta_salience: float = p(1.5, -5.0, 5.0, "log-odds per unit", ASSUMPTION,
+                             "Salience of the resident's open issues (voice, deliberation).", "participation")
+    beta_cost: float = p(1.0, 0.0, 10.0, "log-odds per unit", ASSUMPTION,
+                         "Time cost relative to the time budget.", "participation")
+    beta_habit: float = p(1.5, 0.0, 10.0, "log-odds per unit", ASSUMPTION, "Channel habit.", "participation")
+    beta_active: float = p(1.5, 0.0, 10.0, "log-odds", "000 (主动参与 stage)",
+                           "Extra propensity of residents in the active stage.", "participation")
+    beta_elderly: float = p(0.6, -5.0, 5.0, "log-odds", "003 例6 Q22", "Group term: aged 60+.", "participation")
+    beta_youth: float = p(-0.6, -5.0, 5.0, "log-odds", "003 例6 M12 (youth apathy)", "Group term: aged 18-34.",
+                          "participation")
+    beta_unemployed: float = p(0.5, -5.0, 5.0, "log-odds", "003 例6 Q22", "Group term: without work.",
+                               "participation")
+    beta_low_income: float = p(0.6, -5.0, 5.0, "log-odds", "003 例6 Q22", "Group term: 低保 household.",
+                               "participation")
+    beta_party_retired: float = p(1.0, -5.0, 5.0, "log-odds", "003 例9 (老面孔)",
+                                  "Group term: retired Party member (activist core).", "participation")
+    beta_party_inservice: float = p(0.0, -5.0, 5.0, "log-odds", "003 例6 (passive in-service members)",
+                                    "Group term: in-service Party member.", "participation")
+    beta_migrant: float = p(-0.5, -5.0, 5.0, "log-odds", "001 §2.3; 004", "Group term: migrant.",
+                            "participation")
+    beta_renter: float = p(-0.4, -5.0, 5.0, "log-odds", ASSUMPTION, "Group term: renter.", "participation")
+    beta_prosocial: float = p(0.5, -5.0, 5.0, "log-odds per sd", "003 例6 M14", "Prosocial trait.",
+                              "participation")
+    time_budget_employed: float = p(4.0, 0.5, 40.0, "hours/week", ASSUMPTION,
+                                    "Free time of an employed adult.", "participation")
+    time_budget_free: float = p(15.0, 0.5, 60.0, "hours/week", ASSUMPTION,
+                                "Free time of a retired or unemployed adult.", "participation")
+    hours_activity: float = p(2.0, 0.1, 20.0, "hours", ASSUMPTION, "Time one activity takes.", "participation")
+    hours_voice: float = p(0.5, 0.1, 20.0, "hours", ASSUMPTION, "Time one suggestion takes.", "participation")
+    hours_deliberation: float = p(3.0, 0.1, 20.0, "hours", ASSUMPTION, "Time one meeting takes.",
+                                  "participation")
+    hours_coproduction: float = p(4.0, 0.1, 20.0, "hours", ASSUMPTION, "Time one co-production stint takes.",
+                                  "participation")
+    recovery_weeks: float = p(20.0, 0.0, 52.0, "weeks", "001 Table 3 (thin tail); assumption",
+                              "Mean weeks before a resident takes part in another shallow activity.",
+                              "participation")
+    voice_patience: float = p(40.0, 1.0, 52.0, "weeks", ASSUMPTION,
+                            "Weeks a resident waits for an answer before counting the voice as ignored.",
+                            "participation")
+    personal_need_rate: float = p(0.01, 0.0, 1.0, "per resident-week", ASSUMPTION,
+                                  "Chance a resident has a private matter to raise with the committee.",
+                                  "participation")
+
+    # ---- participation ladder 观望 → 关注 → 主动参与 (000, MODEL.md §6) ----
+    stage_init_attentive: float = p(0.2, -10.0, 10.0, "log-odds", "calibrated (001 Table 3)",
+                                    "Initial log-odds that an aware resident is past wait-and-see.", "ladder")
+    stage_init_active: float = p(-3.5, -10.0, 10.0, "log-odds", "calibrated (001 Table 3)",
+                                 "Initial log-odds that an attentive resident is already active.", "ladder")
+    stage_up_base: float = p(-6.0, -15.0, 0.0, "log-odds per week", ASSUMPTION,
+                             "Weekly log-odds of leaving wait-and-see, before drivers.", "ladder")
+    stage_up_ask: float = p(2.0, 0.0, 10.0, "log-odds", "000 (invited participation)",
+                            "Being asked this week.", "ladder")
+    stage_up_social: float = p(2.0, 0.0, 10.0, "log-odds per unit", "003 例6 M14",
+                               "Share of ties active last week.", "ladder")
+    stage_active_gain: float = p(0.1, 0.0, 1.0, "probability", "000 (input acted on)",
+                                 "Chance to become active when one's voice is acted on.", "ladder")
+    stage_drop_ignored: float = p(0.05, 0.0, 1.0, "probability", "003 例6 M13",
+                                  "Chance to fall back one stage when one's voice is ignored.", "ladder")
+    stage_drop_idle: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
+                               "Weekly chance to fall back one stage after a quarter without taking part.",
+                               "ladder")
+
+    # ---- learning (MODEL.md §3.6) ------------------------------------------
+    learn_pos: float = p(0.04, 0.0, 1.0, "0-1 per event", ASSUMPTION,
+                         "Trust/efficacy gain from a good experience.", "learning")
+    negativity_bias: float = p(2.5, 1.0, 10.0, "ratio", "MODEL.md §3.6 (negative weighs more)",
+                               "How many times a bad experience outweighs a good one.", "learning")
+    trust_gen_social: float = p(0.02, 0.0, 1.0, "per week", ASSUMPTION,
+                                "Weekly pull of generalised trust toward neighbours' trust.", "learning")
+    trust_gen_activity: float = p(0.01, 0.0, 1.0, "per activity", "003 例6 M26",
+                                  "Generalised trust gain from a shared activity.", "learning")
+    trust_gen_drift: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
+                               "Weekly drift of generalised trust back toward its long-run mean.", "learning")
+    admin_perception_rate: float = p(0.05, 0.0, 1.0, "per contact", "003 例6 Q25",
+                                     "How fast a contact with the committee updates its perceived role.",
+                                     "learning")
+    habit_rate: float = p(0.15, 0.0, 1.0, "per week", ASSUMPTION, "Habit update rate.", "learning")
+    satisfaction_rate: float = p(0.05, 0.0, 1.0, "per week", ASSUMPTION,
+                                 "Weekly pull of satisfaction toward experienced service.", "learning")
+
+    # ---- issues, disputes, petitions (MODEL.md §3.1, §3.5) ----------------
+    issue_rate: float = p(0.05, 0.0, 2.0, "issues per building-week", ASSUMPTION,
+                          "New neighbourhood issues a building meets each week.", "issues")
+    estate_issue_share: float = p(0.3, 0.0, 1.0, "share of issues", ASSUMPTION,
+                                  "Issues that concern a whole estate rather than one building.", "issues")
+    share_property: float = p(0.35, 0.0, 1.0, "share of issues", "003 例10", "Property-service matters.",
+                              "issues")
+    share_public: float = p(0.20, 0.0, 1.0, "share of issues", "001 §2.4", "Public (government) matters.",
+                            "issues")
+    share_private: float = p(0.15, 0.0, 1.0, "share of issues", "001 §2.4", "Private matters.", "issues")
+    issue_salience_mean: float = p(0.45, 0.05, 0.95, "0-1 scale", ASSUMPTION, "Mean salience of an issue.",
+                                   "issues")
+    rc_fix_base: float = p(0.06, 0.0, 1.0, "per week at full response capacity", ASSUMPTION,
+                           "Weekly chance the committee settles an issue routed to it.", "issues")
+    gov_fix_base: float = p(0.03, 0.0, 1.0, "per week", ASSUMPTION,
+                            "Weekly chance a government department settles a public issue.", "issues")
+    self_fix_base: float = p(0.08, 0.0, 1.0, "per week at full capacity C", "003 例2",
+                             "Weekly chance residents settle a private/community matter themselves.", "issues")
+    voice_boost: float = p(0.02, 0.0, 1.0, "per voice", ASSUMPTION,
+                           "Extra weekly chance of settlement per resident who raised the issue.", "issues")
+    escalate_weeks: int = p(16, 1, 156, "weeks", ASSUMPTION, "Weeks before an open salient issue becomes a dispute.",
+                            "issues")
+    escalate_salience: float = p(0.6, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                                 "Salience above which an old issue becomes a dispute.", "issues")
+    petition_rate: float = p(0.05, 0.0, 1.0, "per dispute-week", "003 例2 Q8",
+                             "Weekly chance a dispute leads to a petition (上访), times distrust.", "issues")
+
+    # ---- turnover (keeps awareness and trust stationary) -----------------
+    turnover_owner: float = p(0.03, 0.0, 1.0, "per year", ASSUMPTION, "Owner households moving out each year.",
+                              "turnover")
+    turnover_renter: float = p(0.25, 0.0, 1.0, "per year", ASSUMPTION, "Renter households moving out each year.",
+                               "turnover")
+    newcomer_awareness: float = p(0.3, 0.0, 1.0, "share", ASSUMPTION, "Newcomers who already know the committee.",
+                                  "turnover")
+    awareness_spread: float = p(0.002, 0.0, 1.0, "per aware engaged tie-week", ASSUMPTION,
+                                "Weekly chance an engaged, aware neighbour tells a resident about the committee.",
+                                "turnover")
+    awareness_on_contact: float = p(0.3, 0.0, 1.0, "probability", ASSUMPTION,
+                                    "Chance an outreach contact makes a resident aware.", "turnover")
+
+    # ---- self-governance capacity C (003 例1 M1) -------------------------
+    capacity_init: float = p(0.15, 0.0, 1.0, "0-1 scale", "003 例1 (initial stage)", "C at start.", "capacity")
+    capacity_growth: float = p(0.02, 0.0, 1.0, "per week at full deep participation", "003 例1; 003 例4",
+                               "Growth of C from deliberation and co-production (learning by doing).",
+                               "capacity")
+    capacity_cultivation: float = p(0.005, 0.0, 1.0, "per week at full cultivation", "003 例1 M1",
+                                    "Growth of C from committee and NGO cultivation hours.", "capacity")
+    capacity_crowding: float = p(0.004, 0.0, 1.0, "per week", "003 例6 §4.18; 003 例1",
+                                 "Shrinkage of C from administrative load and strong government at high C.",
+                                 "capacity")
+    capacity_decay: float = p(0.003, 0.0, 1.0, "per week", ASSUMPTION, "Neglect: C fades without use.",
+                              "capacity")
+    capacity_theta1: float = p(0.33, 0.0, 1.0, "0-1 scale", "003 例1", "C threshold 索取依赖 → 学习进步.",
+                               "capacity")
+    capacity_theta2: float = p(0.66, 0.0, 1.0, "0-1 scale", "003 例1", "C threshold 学习进步 → 成熟独立.",
+                               "capacity")
+    dependent_voice_shift: float = p(0.3, -3.0, 3.0, "log-odds", "003 例1 (索取依赖: residents request)",
+                                     "Voice bonus and co-production penalty in the dependent stage.", "capacity")
+    mature_deep_shift: float = p(0.5, -3.0, 3.0, "log-odds", "003 例1 (成熟独立)",
+                                 "Deliberation and co-production bonus in the learning and mature stages.",
+                                 "capacity")
+
+
+# --------------------------------------------------------------------------
+# introspection used by docs, CLI and viz
+
+def param_table() -> list[dict[str, Any]]:
+    """One dict per parameter: name, type, default, lo, hi, unit, source, doc, group."""
+    rows = []
+    for name, f in ModelParams.model_fields.items():
+        extra = f.json_schema_extra or {}
+        lo = hi = None
+        for m in f.metadata:
+            lo = getattr(m, "ge", lo)
+            hi = getattr(m, "le", hi)
+        ann = f.annotation
+        typ = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
+        rows.append(dict(name=name, type=typ, default=f.default, lo=lo, hi=hi, unit=extra.get("unit", ""),
+                         source=extra.get("source", ""), doc=f.description or "", group=extra.get("group", "")))
+    return rows
+
+
+PARAM_NAMES = frozenset(ModelParams.model_fields)

@@ -1,0 +1,74 @@
+"""Run one configuration and keep its results: tables, metadata, figure.
+
+``simulate`` returns tidy frames (one row per week or year and group) with
+the seed on every row; ``write_run`` stores ``weekly.parquet``,
+``yearly.parquet``, ``meta.json`` (config, seed, config hash, versions) and
+``summary.png`` in a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from .scenarios import RunConfig
+
+
+@dataclass
+class RunResult:
+    weekly: pd.DataFrame
+    yearly: pd.DataFrame
+    meta: dict
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in ("cgsim", "mesa", "numpy", "scipy", "pandas", "networkx", "pydantic"):
+        try:
+            out[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001  (a package missing from metadata is not an error here)
+            out[pkg] = "unknown"
+    return out
+
+
+def simulate(config: RunConfig, *, seed: int | None = None, build_space: bool = False) -> RunResult:
+    """Build and run the model for ``config.weeks`` weeks; no files written."""
+    from .model import CommunityModel
+
+    t0 = time.perf_counter()
+    model = CommunityModel(config=config, rng=seed if seed is not None else config.seed, build_space=build_space)
+    model.run()
+    weekly, yearly = model.weekly_frame(), model.yearly_frame()
+    for df in (weekly, yearly):
+        df.insert(0, "seed", model.seed)
+    meta = {
+        "name": config.name, "source": config.source, "seed": model.seed, "weeks": config.weeks,
+        "config": {**config.to_dict(), "seed": model.seed}, "config_hash": config.config_hash(),
+        "params": config.params.model_dump(), "policies": [p.to_config() for p in model.policies],
+        "n_residents": int(model.population.n), "n_households": int(model.hierarchy.n_households),
+        "costs_total_yuan": model.costs_total, "versions": versions(),
+        "wall_seconds": round(time.perf_counter() - t0, 3),
+    }
+    return RunResult(weekly, yearly, meta)
+
+
+def write_run(result: RunResult, out: str | Path, *, figure: bool = True) -> Path:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.weekly.to_parquet(out / "weekly.parquet", index=False)
+    result.yearly.to_parquet(out / "yearly.parquet", index=False)
+    (out / "meta.json").write_text(json.dumps(result.meta, indent=2, ensure_ascii=False, default=str),
+                                   encoding="utf-8")
+    if figure:
+        from .plots import summary_figure
+
+        start_weeks = [(p["name"], p.get("start_week", 26)) for p in result.meta["policies"]]
+        summary_figure(result.weekly, out / "summary.png", policy_starts=start_weeks,
+                       title=f"{result.meta['config']['preset']} — seed {result.meta['seed']}")
+    return out

@@ -1,0 +1,281 @@
+"""Run configurations: YAML or keywords → validated ``RunConfig``; preset lookup.
+
+A run config is ``{preset: NAME, governance: NAME, weeks: W, seed: N,
+policies: [{name: ID, start_week: K, ...}], ...parameter overrides}``.
+Parameters merge in this order: schema defaults ← the calibrated set the
+neighbourhood preset names (``data/calibrated/``) ← the neighbourhood preset
+(``configs/neighbourhoods/``) ← the governance preset
+(``configs/governance/``) ← the config's own overrides. Every problem
+(unknown key, wrong type, out-of-range value, unknown preset or policy,
+missing or malformed file) raises ``ConfigError`` with one message that
+names the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .params import PARAM_NAMES, ModelParams, param_table
+
+ROOT = Path(os.environ.get("CGSIM_HOME", Path(__file__).resolve().parents[1]))
+CONFIG_DIR = ROOT / "configs"
+NEIGHBOURHOODS = CONFIG_DIR / "neighbourhoods"
+GOVERNANCE = CONFIG_DIR / "governance"
+CALIBRATED = ROOT / "data" / "calibrated"
+RUN_KEYS = ("preset", "governance", "weeks", "seed", "policies", "name", "description")
+DEFAULT_WEEKS = 156
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the person who wrote the config."""
+
+
+def _where(source: str | None) -> str:
+    return f"{source}: " if source else ""
+
+
+def _closest(word: str, options) -> str:
+    near = difflib.get_close_matches(str(word), list(options), n=3, cutoff=0.6)
+    return f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+
+
+def read_yaml(path: Path, what: str = "config") -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: {what} file not found.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a UTF-8 text file.") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys to values at the top level, got "
+                          f"{type(data).__name__}.")
+    return data
+
+
+def preset_names() -> list[str]:
+    return sorted(f.stem for f in NEIGHBOURHOODS.glob("*.yaml"))
+
+
+def governance_names() -> list[str]:
+    return sorted(f.stem for f in GOVERNANCE.glob("*.yaml")) if GOVERNANCE.is_dir() else []
+
+
+def describe_param_error(err: dict, source: str | None, origin: str = "") -> str:
+    """One readable line for one pydantic error about a model parameter."""
+    key = ".".join(str(x) for x in err["loc"]) or "?"
+    typ = err["type"]
+    where = _where(source)
+    if typ == "extra_forbidden":
+        return (f"{where}unknown key '{key}'{origin}.{_closest(key, list(PARAM_NAMES) + list(RUN_KEYS))} "
+                f"Allowed: {', '.join(RUN_KEYS)} and the model parameters listed by `cgsim params` "
+                f"(docs/PARAMETERS.md).")
+    row = next((r for r in param_table() if r["name"] == key), None)
+    allowed = ""
+    if row is not None:
+        if row["lo"] is not None or row["hi"] is not None:
+            allowed = f" Allowed: {row['type']} in [{row['lo']}, {row['hi']}] ({row['unit']})."
+        else:
+            allowed = f" Allowed: {row['type']}."
+    return f"{where}'{key}'{origin} = {err.get('input')!r}: {err['msg']}.{allowed}"
+
+
+def validate_params(values: dict, source: str | None, origin: str = "") -> ModelParams:
+    try:
+        return ModelParams(**values)
+    except ValidationError as e:
+        raise ConfigError("\n".join(describe_param_error(x, source, origin) for x in e.errors())) from None
+
+
+def calibrated_params(name: str) -> dict:
+    f = CALIBRATED / f"{name}.yaml"
+    if not f.is_file():
+        return {}
+    data = read_yaml(f, "calibrated parameter")
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise ConfigError(f"{f}: 'params' must be a mapping.")
+    return params
+
+
+def load_preset(name: str, source: str | None = None) -> tuple[dict, dict]:
+    """(parameter values, preset metadata) for a neighbourhood preset, calibrated set included."""
+    f = NEIGHBOURHOODS / f"{name}.yaml"
+    if not isinstance(name, str) or not f.is_file():
+        raise ConfigError(f"{_where(source)}unknown preset {name!r}.{_closest(name, preset_names())} "
+                          f"Allowed: {', '.join(preset_names())}.")
+    data = read_yaml(f, "preset")
+    unknown = set(data) - {"description", "source", "calibration", "params"}
+    if unknown:
+        raise ConfigError(f"{f}: unknown key '{sorted(unknown)[0]}'. Allowed: description, source, calibration, "
+                          f"params.")
+    values = dict(calibrated_params(data["calibration"])) if data.get("calibration") else {}
+    values.update(data.get("params") or {})
+    validate_params(values, str(f))
+    return values, data
+
+
+def load_governance(name: str, source: str | None = None) -> dict:
+    f = GOVERNANCE / f"{name}.yaml"
+    if not isinstance(name, str) or not f.is_file():
+        raise ConfigError(f"{_where(source)}unknown governance model {name!r}."
+                          f"{_closest(name, governance_names())} Allowed: {', '.join(governance_names())}.")
+    data = read_yaml(f, "governance preset")
+    unknown = set(data) - {"description", "source", "policies", "params"}
+    if unknown:
+        raise ConfigError(f"{f}: unknown key '{sorted(unknown)[0]}'. Allowed: description, source, policies, params.")
+    return data
+
+
+@dataclass
+class RunConfig:
+    """A validated run configuration."""
+
+    preset: str
+    params: ModelParams
+    weeks: int = DEFAULT_WEEKS
+    seed: int | None = None
+    governance: str | None = None
+    policies: list[dict] = field(default_factory=list)
+    overrides: dict = field(default_factory=dict)
+    source: str | None = None
+    name: str | None = None
+
+    def build_policies(self) -> list:
+        from .policies import resolve
+
+        out = []
+        for spec in self.policies:
+            spec = dict(spec)
+            cls = resolve(spec.pop("name"))
+            out.append(cls(**spec))
+        return out
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"preset": self.preset, "weeks": self.weeks, "seed": self.seed}
+        if self.governance:
+            d["governance"] = self.governance
+        d["policies"] = [dict(x) for x in self.policies]
+        d.update(self.overrides)
+        return d
+
+    def config_hash(self) -> str:
+        """Hash of everything that determines the result except the seed."""
+        d = {"weeks": self.weeks, "policies": self.policies, "params": self.params.model_dump()}
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _check_policies(specs: Any, source: str | None) -> list[dict]:
+    from pydantic import ValidationError as VE
+
+    from .policies import allowed_names, resolve
+
+    if specs is None:
+        return []
+    if not isinstance(specs, list):
+        raise ConfigError(f"{_where(source)}'policies' must be a list of {{name: ID, ...}} entries.")
+    out = []
+    for i, spec in enumerate(specs):
+        if isinstance(spec, str):
+            spec = {"name": spec}
+        if not isinstance(spec, dict) or "name" not in spec:
+            raise ConfigError(f"{_where(source)}policies[{i}] must be a mapping with a 'name' key "
+                              f"(e.g. {{name: station_separation, start_week: 26}}).")
+        cls = resolve(spec["name"])
+        if cls is None:
+            raise ConfigError(f"{_where(source)}policies[{i}]: unknown policy {spec['name']!r}."
+                              f"{_closest(spec['name'], allowed_names())} Allowed: {', '.join(allowed_names())}.")
+        kwargs = {k: v for k, v in spec.items() if k != "name"}
+        try:
+            cls.Params(**kwargs)
+        except VE as e:
+            msgs = []
+            for x in e.errors():
+                key = ".".join(str(v) for v in x["loc"])
+                if x["type"] == "extra_forbidden":
+                    allowed = ", ".join(cls.Params.model_fields)
+                    msgs.append(f"{_where(source)}policies[{i}] ({cls.id}): unknown key '{key}'."
+                                f"{_closest(key, cls.Params.model_fields)} Allowed: {allowed}.")
+                else:
+                    f = cls.Params.model_fields.get(key)
+                    rng = ""
+                    if f is not None:
+                        lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
+                        hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
+                        rng = f" Allowed: [{lo}, {hi}]." if lo is not None or hi is not None else ""
+                    msgs.append(f"{_where(source)}policies[{i}] ({cls.id}): '{key}' = {x.get('input')!r}: "
+                                f"{x['msg']}.{rng}")
+            raise ConfigError("\n".join(msgs)) from None
+        out.append({"name": cls.id, **kwargs})
+    return out
+
+
+def _check_int(value: Any, key: str, lo: int, hi: int, source: str | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigError(f"{_where(source)}'{key}' = {value!r}: must be a whole number in [{lo}, {hi}].")
+    return value
+
+
+def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
+                seed: Any = None, governance: str | None = None, overrides: dict | None = None,
+                source: str | None = None, name: str | None = None) -> RunConfig:
+    overrides = dict(overrides or {})
+    values, _ = load_preset(preset, source)
+    gov_policies: list = []
+    if governance:
+        gov = load_governance(governance, source)
+        gsrc = str(GOVERNANCE / f"{governance}.yaml")
+        gov_params = gov.get("params") or {}
+        validate_params({**values, **gov_params}, gsrc)
+        values.update(gov_params)
+        gov_policies = _check_policies(gov.get("policies"), gsrc)
+    values.update(overrides)
+    params = validate_params(values, source)
+    weeks = DEFAULT_WEEKS if weeks is None else _check_int(weeks, "weeks", 1, 5200, source)
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
+        if hasattr(seed, "integers"):  # a numpy Generator handed over by a caller
+            seed = int(seed.integers(2**31 - 1))
+        else:
+            raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number >= 0.")
+    if seed is not None and seed < 0:
+        raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number >= 0.")
+    pols = gov_policies + _check_policies(policies, source)
+    return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
+                     overrides=overrides, source=source, name=name)
+
+
+def load_config(spec: str | os.PathLike, *, seed: int | None = None, weeks: int | None = None) -> RunConfig:
+    """A preset name or a YAML run-config file → ``RunConfig``; ``seed``/``weeks`` override the file."""
+    spec_s = str(spec)
+    path = Path(spec_s)
+    if not (spec_s.endswith((".yaml", ".yml")) or path.is_file()):
+        return make_config(spec_s, seed=seed, weeks=weeks, source=None)
+    data = read_yaml(path)
+    src = str(path)
+    preset = data.pop("preset", "mianyang_2019")
+    governance = data.pop("governance", None)
+    policies = data.pop("policies", None)
+    fweeks = data.pop("weeks", None)
+    fseed = data.pop("seed", None)
+    name = data.pop("name", None)
+    data.pop("description", None)
+    if not isinstance(preset, str):
+        raise ConfigError(f"{src}: 'preset' must be a preset name. Allowed: {', '.join(preset_names())}.")
+    return make_config(preset, policies=policies, weeks=weeks if weeks is not None else fweeks,
+                       seed=seed if seed is not None else fseed, governance=governance, overrides=data,
+                       source=src, name=name or path.stem)

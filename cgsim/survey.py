@@ -1,0 +1,103 @@
+"""Survey targets as data (``data/surveys/*.yaml``) and their comparison with runs.
+
+A survey file lists figures with their output column (MODEL.md §6 mapping),
+value, kind (``equal``, ``at_least``, ``at_most``), sample size ``n`` and
+source. The sampling standard error sqrt(p(1-p)/n) sets the tolerance and
+the weight of each figure in calibration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .scenarios import ROOT, ConfigError, read_yaml
+
+SURVEY_DIR = ROOT / "data" / "surveys"
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    column: str
+    value: float = Field(ge=0, le=1)
+    kind: Literal["equal", "at_least", "at_most"] = "equal"
+    n: int = Field(gt=0)
+    source: str
+    definition: str
+    tolerance: float | None = Field(None, gt=0, le=1)
+
+    @property
+    def se(self) -> float:
+        return float(np.sqrt(max(self.value * (1 - self.value), 0.01 * 0.99) / self.n))
+
+    @property
+    def tol(self) -> float:
+        """Acceptance band: given, or about two sampling standard errors (MODEL.md §6: ±6 near 0.4)."""
+        return self.tolerance if self.tolerance is not None else max(0.025, round(2.0 * self.se, 3))
+
+    def holds(self, x: float) -> bool:
+        if self.kind == "at_least":
+            return x >= self.value
+        if self.kind == "at_most":
+            return x <= self.value
+        return abs(x - self.value) <= self.tol
+
+    def distance(self, x: float) -> float:
+        """Signed miss in standard errors (0 inside a one-sided bound)."""
+        d = (x - self.value) / self.se
+        if self.kind == "at_least":
+            return min(d, 0.0)
+        if self.kind == "at_most":
+            return max(d, 0.0)
+        return d
+
+
+class Survey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    survey: str
+    title: str
+    source: str
+    preset: str
+    year: int = 0
+    group: str = "all"
+    targets: list[Target]
+
+
+def load_survey(spec: str | Path) -> Survey:
+    path = Path(spec)
+    if not path.suffix:
+        path = SURVEY_DIR / f"{spec}.yaml"
+    data = read_yaml(path, "survey")
+    try:
+        return Survey(**data)
+    except ValidationError as e:
+        x = e.errors()[0]
+        raise ConfigError(f"{path}: '{'.'.join(str(v) for v in x['loc'])}': {x['msg']}.") from None
+
+
+def simulated_values(survey: Survey, yearly: pd.DataFrame) -> pd.DataFrame:
+    """One row per seed (column ``seed``), one column per target column, from yearly tables."""
+    sel = yearly[(yearly["year"] == survey.year) & (yearly["group"] == survey.group)]
+    cols = [t.column for t in survey.targets]
+    return sel[["seed", *cols]].reset_index(drop=True)
+
+
+def compare(survey: Survey, yearly: pd.DataFrame) -> pd.DataFrame:
+    """Target vs simulated mean with a 95% interval over seeds, per figure."""
+    sim = simulated_values(survey, yearly)
+    rows = []
+    k = len(sim)
+    for t in survey.targets:
+        x = sim[t.column].to_numpy(float)
+        mean = float(x.mean())
+        half = 1.96 * float(x.std(ddof=1)) / np.sqrt(k) if k > 1 else float("nan")
+        op = {"equal": "", "at_least": ">= ", "at_most": "<= "}[t.kind]
+        band = f"± {t.tol:.3f}" if t.kind == "equal" else ""
+        rows.append(dict(figure=t.column, target=f"{op}{t.value:.3f} {band}".strip(), simulated_mean=mean,
+                         ci95_low=mean - half, ci95_high=mean + half, seed_min=float(x.min()),
+                         seed_max=float(x.max()), holds=t.holds(mean), source=t.source))
+    return pd.DataFrame(rows)
