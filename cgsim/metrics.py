@@ -168,6 +168,7 @@ class Recorder:
         m = self.model
         means = (self.S @ self._resident_matrix()) * self._inv[:, None]
         com = self._community(int(answered.sum()), int(ignored.sum()))
+        self._last_voices = (com["voices_answered"], com["voices_ignored"])
         self.weekly_res.append(means)
         self.weekly_com.append({"week": m.week, **com})
         self._year_admin.append(m.committee.admin_share)
@@ -180,9 +181,12 @@ class Recorder:
 
     def snapshot(self) -> dict[str, float]:
         """Latest 'all' values, for the DataCollector and the browser view."""
-        means = (self.S[0] @ self._resident_matrix()).ravel() / max(self.sizes[0], 1)
+        if self.weekly_res and self.weekly_com[-1]["week"] == self.model.week:
+            means = self.weekly_res[-1][0]
+        else:
+            means = (self.S[0] @ self._resident_matrix()).ravel() / max(self.sizes[0], 1)
         out = dict(zip(WEEKLY_RESIDENT, means.tolist()))
-        com = self._community()
+        com = self._community(*getattr(self, "_last_voices", (0, 0)))
         com["capacity_stage"] = self.model.capacity_stage
         out.update({k: float(v) for k, v in com.items()})
         return out

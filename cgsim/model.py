@@ -6,7 +6,7 @@ random stream. Step: the fixed phase order of MODEL.md §3, with policy
 hooks at named points:
 
 1. issues arise and are routed              (hook ``before_issues``)
-2. outreach and awareness                   (hook ``before_outreach``)
+2. outreach and awareness                   (hook ``before_outreach``, after the committee plans)
 3. participation decisions, four channels   (hook ``before_participation``)
 4. institutions act                          (hook ``before_institutions``)
 5. outcomes: settle, escalate, petition     (hook ``after_institutions``)
@@ -93,6 +93,7 @@ class CommunityModel(mesa.Model):
         self.public_good = np.full(hier.n_buildings, 0.3)
         self.building_of_estate_count = np.bincount(pop.estate, minlength=hier.n_estates)
         self.grid_households = np.bincount(hier.hh_grid, minlength=hier.n_grids)
+        self.move_rate = turnover.household_move_rate(p, pop, hier.n_households)
 
         # weekly scratch state that policies may touch in their hooks
         self.share_active = np.zeros(pop.n)
@@ -112,6 +113,7 @@ class CommunityModel(mesa.Model):
         for pol in self.policies:
             pol.setup(self)
 
+        self._burn_in(p.burn_in_weeks)
         self.recorder = metrics.Recorder(self)
         self.datacollector = mesa.DataCollector(model_reporters=metrics.model_reporters())
         self.latest: dict[str, float] = self.recorder.snapshot()
@@ -123,7 +125,8 @@ class CommunityModel(mesa.Model):
 
     def uniform(self, name: str, size: int | tuple | None = None) -> np.ndarray:
         """This week's uniforms of stream ``name`` (one per resident unless ``size`` says otherwise)."""
-        return self.streams.gen(name, self.week).random(self.population.n if size is None else size)
+        return self.streams.gen(name, self.week).random(self.population.n if size is None else size,
+                                                        dtype=np.float32)
 
     def _hook(self, name: str) -> None:
         for pol in self.policies:
@@ -142,9 +145,34 @@ class CommunityModel(mesa.Model):
                 pol.stopped = True
 
     # ---- the week ---------------------------------------------------------
+    def _burn_in(self, weeks: int) -> None:
+        """Spin-up: run the status quo for ``weeks`` weeks before week 0, then forget the tallies."""
+        for w in range(-weeks, 0):
+            self.week = w
+            self._week()
+        self.week = 0
+        self.population.year_counts[:] = 0
+        self.issues.reset_counters()
+        self.costs_total = {}
+
     def step(self) -> None:
-        p, pop, net, w = self.params, self.population, self.network, self.week
+        """One week (Mesa's step): policy start/stop, the seven phases, then the records."""
         self._lifecycle()
+        answered, ignored = self._week()
+        pop, w = self.population, self.week
+        self.recorder.record_week(answered=answered, ignored=ignored)
+        if (w + 1) % WEEKS_PER_YEAR == 0:
+            self.recorder.record_year()
+            self._hook("end_of_year")
+            pop.year_counts[:] = 0
+        self.latest = self.recorder.snapshot()
+        self.week += 1
+        self.datacollector.collect(self)
+        if self.week >= self.weeks:
+            self.running = False
+
+    def _week(self) -> tuple[np.ndarray, np.ndarray]:
+        p, pop, net, w = self.params, self.population, self.network, self.week
         self.cost_week = {}
         self.extra_utility[:] = 0.0
         self.extra_cultivation_hours = 0.0
@@ -155,10 +183,10 @@ class CommunityModel(mesa.Model):
         self.issues.arise(p, w, self.streams.gen("issues", w), self.routing)
 
         # 2. outreach and awareness
-        self._hook("before_outreach")
         rc = self.committee
         rc.plan_week(p, self.street, self.committee_allocation)
         self.ngo.plan_week(p)
+        self._hook("before_outreach")
         h = self.hierarchy.n_households
         u_hh = self.uniform("outreach_households", (2, h))      # committee visits, grid visits
         u_res = self.uniform("outreach_residents", (4, pop.n))  # awareness, NGO, Party, word of mouth
@@ -178,7 +206,7 @@ class CommunityModel(mesa.Model):
         outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
 
         # 3. participation decisions
-        u_part = self.uniform("participation", (pop.n, 8))  # 4 channels, need, 2 venues, recovery
+        u_part = self.uniform("participation", (pop.n, 9))  # 4 channels, need, 2 venues, 2 recoveries
         salience, target_issue = self.issues.exposure(pop.building, pop.estate)
         self._build_opportunities(salience, target_issue, u_part[:, 4])
         self._hook("before_participation")
@@ -187,7 +215,7 @@ class CommunityModel(mesa.Model):
         ev = participation.decide(p, pop, util, self.opportunity, u_part[:, :4])
         ev[:, ACT] = participation.cap_by_venue(ev[:, ACT], pop.estate, self.seats[0], u_part[:, 5])
         ev[:, DELIB] = participation.cap_by_venue(ev[:, DELIB], pop.estate, self.seats[1], u_part[:, 6])
-        participation.start_recovery(p, pop, ev[:, ACT], u_part[:, 7])
+        participation.start_recovery(p, pop, ev, u_part[:, 7:9])
         participation.record(pop, ev)
         self.events = ev
         voiced_issue = np.where(ev[:, VOICE], target_issue, -1)
@@ -250,7 +278,7 @@ class CommunityModel(mesa.Model):
         self.capacity = cap.update(p, self.capacity, deep_rate=deep, cultivation_hours=cult, n_residents=pop.n,
                                    admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity)
         self.capacity_stage = cap.stage_of(p, self.capacity)
-        turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w))
+        turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w), self.move_rate)
         self.add_cost("committee", rc.total_hours * p.cost_staff_hour)
         if self.grid.per_grid > 0:
             self.add_cost("grid_workers", self.grid.workers * 40.0 * p.cost_staff_hour)
@@ -260,16 +288,7 @@ class CommunityModel(mesa.Model):
         for k, v in self.cost_week.items():
             self.costs_total[k] = self.costs_total.get(k, 0.0) + v
         net.sync_space()
-        self.recorder.record_week(answered=answered, ignored=ignored)
-        if (w + 1) % WEEKS_PER_YEAR == 0:
-            self.recorder.record_year()
-            self._hook("end_of_year")
-            pop.year_counts[:] = 0
-        self.latest = self.recorder.snapshot()
-        self.week += 1
-        self.datacollector.collect(self)
-        if self.week >= self.weeks:
-            self.running = False
+        return answered, ignored
 
     # ---- phase helpers ----------------------------------------------------
     def _build_opportunities(self, salience: np.ndarray, target_issue: np.ndarray, u_need: np.ndarray) -> None:

@@ -97,10 +97,16 @@ class SocialNetwork:
         indptr = np.zeros(n + 1, np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
         self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order], indptr), shape=(n, n))
-        self.degree = np.diff(indptr).astype(np.float64)
-        self._inv_degree = 1.0 / np.maximum(self.degree, 1.0)
+        self._degree = np.diff(indptr).astype(np.float64)
+        self._inv_degree = 1.0 / np.maximum(self._degree, 1.0)
         self._keys = np.sort(self.src * n + self.dst)
         self._dirty = False
+
+    @property
+    def degree(self) -> np.ndarray:
+        if self._dirty:
+            self._rebuild()
+        return self._degree
 
     @property
     def adj(self) -> sp.csr_matrix:

@@ -236,10 +236,13 @@ class ModelParams(BaseModel):
     recovery_weeks: float = p(20.0, 0.0, 52.0, "weeks", "001 Table 3 (thin tail); assumption",
                               "Mean weeks before a resident takes part in another shallow activity.",
                               "participation")
-    voice_patience: float = p(40.0, 1.0, 52.0, "weeks", ASSUMPTION,
+    voice_recovery_weeks: float = p(30.0, 0.0, 104.0, "weeks", "001 Table 2 (few suggest often); assumption",
+                                    "Mean weeks before an attentive resident raises another matter.",
+                                    "participation")
+    voice_patience: float = p(12.0, 1.0, 52.0, "weeks", ASSUMPTION,
                             "Weeks a resident waits for an answer before counting the voice as ignored.",
                             "participation")
-    personal_need_rate: float = p(0.01, 0.0, 1.0, "per resident-week", ASSUMPTION,
+    personal_need_rate: float = p(0.04, 0.0, 1.0, "per resident-week", ASSUMPTION,
                                   "Chance a resident has a private matter to raise with the committee.",
                                   "participation")
 
@@ -267,11 +270,11 @@ class ModelParams(BaseModel):
                          "Trust/efficacy gain from a good experience.", "learning")
     negativity_bias: float = p(2.5, 1.0, 10.0, "ratio", "MODEL.md §3.6 (negative weighs more)",
                                "How many times a bad experience outweighs a good one.", "learning")
-    trust_gen_social: float = p(0.02, 0.0, 1.0, "per week", ASSUMPTION,
+    trust_gen_social: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
                                 "Weekly pull of generalised trust toward neighbours' trust.", "learning")
     trust_gen_activity: float = p(0.01, 0.0, 1.0, "per activity", "003 例6 M26",
                                   "Generalised trust gain from a shared activity.", "learning")
-    trust_gen_drift: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
+    trust_gen_drift: float = p(0.02, 0.0, 1.0, "per week", ASSUMPTION,
                                "Weekly drift of generalised trust back toward its long-run mean.", "learning")
     admin_perception_rate: float = p(0.05, 0.0, 1.0, "per contact", "003 例6 Q25",
                                      "How fast a contact with the committee updates its perceived role.",
@@ -279,6 +282,10 @@ class ModelParams(BaseModel):
     habit_rate: float = p(0.15, 0.0, 1.0, "per week", ASSUMPTION, "Habit update rate.", "learning")
     satisfaction_rate: float = p(0.05, 0.0, 1.0, "per week", ASSUMPTION,
                                  "Weekly pull of satisfaction toward experienced service.", "learning")
+
+    burn_in_weeks: int = p(52, 0, 520, "weeks", ASSUMPTION,
+                           "Weeks simulated before week 0 so the recorded status quo starts in its steady state "
+                           "(spin-up; nothing is recorded and no policy acts).", "ladder")
 
     # ---- issues, disputes, petitions (MODEL.md §3.1, §3.5) ----------------
     issue_rate: float = p(0.05, 0.0, 2.0, "issues per building-week", ASSUMPTION,

@@ -57,11 +57,12 @@ class Hierarchy:
 def build_hierarchy(p: ModelParams) -> Hierarchy:
     h = p.n_households
     hh = np.arange(h)
-    per_unit = max(1, int(np.ceil(p.households_per_building / p.units_per_building)))
-    unit = hh // per_unit
-    building = unit // p.units_per_building
+    building = hh // p.households_per_building
+    unit = building * p.units_per_building + (hh % p.households_per_building) * p.units_per_building // \
+        p.households_per_building
     estate = building // p.buildings_per_estate
     grid = hh // p.households_per_grid
+    unit = np.unique(unit, return_inverse=True)[1]  # dense ids (small last buildings have fewer units)
     return Hierarchy(h, unit, building, estate, grid, int(unit.max()) + 1, int(building.max()) + 1,
                      int(estate.max()) + 1, int(grid.max()) + 1)
 
@@ -95,7 +96,7 @@ class Population:
     admin_perception: np.ndarray
     stage: np.ndarray
     habit: np.ndarray          # (n, 4)
-    recovery: np.ndarray       # weeks until the activity channel is open again
+    recovery: np.ndarray       # (n, 2) weeks until the activity / voice channel is open again
     pending_voice: np.ndarray  # weeks waited for an answer (-1 = nothing pending)
     last_voiced: np.ndarray    # id of the issue last raised (-1 none): each matter is raised once
     asked: np.ndarray          # asked to take part this week
@@ -159,7 +160,7 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
         prosocial=prosocial, admin_bias=admin_bias, time_budget=time_budget, aware=aware, trust_gen=trust_gen,
         trust_rc=trust_rc, efficacy=efficacy, satisfaction=satisfaction, belonging=belonging,
         admin_perception=admin_perception, stage=np.zeros(n, np.int8), habit=np.zeros((n, 4)),
-        recovery=np.zeros(n), pending_voice=np.full(n, -1, np.int16), last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
+        recovery=np.zeros((n, 2)), pending_voice=np.full(n, -1, np.int16), last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
         idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16),
         week_events=np.zeros((n, 4), bool), trust_gen_anchor=trust_gen.copy(),
     )

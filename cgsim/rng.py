@@ -14,8 +14,10 @@ import zlib
 
 import numpy as np
 
-#: stream used for everything drawn once when the community is built
-SETUP = -1
+#: weeks are offset so that burn-in weeks (negative) and set-up draws get distinct, valid keys
+WEEK_OFFSET = 1 << 20
+#: the "week" of everything drawn once when the community is built
+SETUP = -WEEK_OFFSET
 
 
 def stream_key(name: str) -> int:
@@ -31,7 +33,7 @@ class Streams:
 
     def gen(self, name: str, week: int = SETUP) -> np.random.Generator:
         """A fresh generator for decision ``name`` in ``week`` (``SETUP`` at build)."""
-        return np.random.default_rng([self.seed, stream_key(name), week + 1])
+        return np.random.default_rng([self.seed, stream_key(name), week + WEEK_OFFSET])
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniforms in [0, 1); element ``i`` belongs to resident ``i``."""

@@ -72,3 +72,26 @@ def write_run(result: RunResult, out: str | Path, *, figure: bool = True) -> Pat
         summary_figure(result.weekly, out / "summary.png", policy_starts=start_weeks,
                        title=f"{result.meta['config']['preset']} — seed {result.meta['seed']}")
     return out
+
+
+def _simulate_seed(args) -> RunResult:
+    config, seed = args
+    return simulate(config, seed=seed)
+
+
+def simulate_seeds(config: RunConfig, seeds, *, workers: int = 1) -> RunResult:
+    """The same configuration over several seeds; frames concatenated, one meta per seed."""
+    jobs = [(config, int(s)) for s in seeds]
+    if workers > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            results = list(pool.map(_simulate_seed, jobs))
+    else:
+        results = [_simulate_seed(j) for j in jobs]
+    weekly = pd.concat([r.weekly for r in results], ignore_index=True)
+    yearly = pd.concat([r.yearly for r in results], ignore_index=True)
+    meta = {**results[0].meta, "seed": None, "seeds": [r.meta["seed"] for r in results],
+            "config": {**config.to_dict(), "seed": None},
+            "wall_seconds": [r.meta["wall_seconds"] for r in results]}
+    return RunResult(weekly, yearly, meta)

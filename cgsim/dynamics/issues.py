@@ -176,5 +176,11 @@ class IssueBook:
         hit_e[self.estate[ids[ew]]] = True
         return hit_b[res_building] | hit_e[res_estate]
 
+    def reset_counters(self) -> None:
+        """Forget the tallies (after the burn-in); open issues stay open."""
+        self.resolved_total = self.petitions_total = 0
+        self.resolve_weeks_total = 0.0
+        self.resolved_by[:] = 0
+
     def mean_resolution_weeks(self) -> float:
         return self.resolve_weeks_total / self.resolved_total if self.resolved_total else float("nan")

@@ -22,19 +22,19 @@ from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
                      rc_contact, admin_share: float, service: np.ndarray) -> None:
     neg = p.learn_pos * p.negativity_bias
-    good = answered + 0.5 * settled_touch
-    bad = ignored + 0.5 * dispute_touch
-    pop.trust_rc += p.learn_pos * good * (1 - pop.trust_rc) - neg * bad * pop.trust_rc
-    pop.efficacy += p.learn_pos * good * (1 - pop.efficacy) - neg * bad * pop.efficacy
-    clip01(pop.trust_rc)
-    clip01(pop.efficacy)
+    hit = np.flatnonzero(answered | ignored | settled_touch | dispute_touch)  # only those with an experience
+    if hit.size:
+        good = answered[hit] + 0.5 * settled_touch[hit]
+        bad = ignored[hit] + 0.5 * dispute_touch[hit]
+        for arr in (pop.trust_rc, pop.efficacy):
+            x = arr[hit]
+            arr[hit] = np.clip(x + p.learn_pos * good * (1 - x) - neg * bad * x, 0, 1)
 
     nb = net.mean_of(pop.trust_gen)
     pop.trust_gen += (p.trust_gen_social * (nb - pop.trust_gen) + p.trust_gen_drift * (pop.trust_gen_anchor - pop.trust_gen)
                       + p.trust_gen_activity * attended * (1 - pop.trust_gen))
     clip01(pop.trust_gen)
     pop.belonging += 0.02 * attended * (1 - pop.belonging) - 0.002 * (pop.belonging - 0.3)
-    clip01(pop.belonging)
     pop.satisfaction += p.satisfaction_rate * (service - pop.satisfaction)
     clip01(pop.satisfaction)
 
@@ -52,9 +52,11 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
                   u_up: np.ndarray, u_active: np.ndarray, u_down: np.ndarray) -> None:
     """Move residents along the ladder (vectorised; one move per resident a week at most)."""
     stage = pop.stage
-    z = (p.stage_up_base + p.stage_up_ask * pop.asked + p.stage_up_social * net_share_active + group_base
-         + p.beta_trust * pop.trust_rc)
-    up = (stage == WAIT) & pop.aware & (u_up < 1 / (1 + np.exp(-z)))
+    cand = np.flatnonzero((stage == WAIT) & pop.aware)
+    z = (p.stage_up_base + p.stage_up_ask * pop.asked[cand] + p.stage_up_social * net_share_active[cand]
+         + group_base[cand] + p.beta_trust * pop.trust_rc[cand])
+    up = np.zeros(stage.size, bool)
+    up[cand] = u_up[cand] < 1 / (1 + np.exp(-z))
     to_active = (stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * pop.efficacy * 2)
     idle = pop.idle_weeks >= 13
     down = (stage > WAIT) & ((ignored & (u_down < p.stage_drop_ignored)) | (idle & (u_down < p.stage_drop_idle)))

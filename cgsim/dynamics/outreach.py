@@ -37,8 +37,7 @@ def peer_asks(net, askers: np.ndarray, rate: float, u: np.ndarray) -> np.ndarray
     """Residents asked by at least one asking neighbour; each asker asks each tie with prob ``rate``."""
     if rate <= 0 or not askers.any():
         return np.zeros(askers.size, bool)
-    k = net.count(askers)
-    return u < 1.0 - (1.0 - rate) ** k
+    return u < -np.expm1(net.count(askers) * np.float32(np.log1p(-min(rate, 0.999999))))
 
 
 def apply_contacts(pop, contacted: np.ndarray, awareness_on_contact: float, u: np.ndarray) -> None:
@@ -48,5 +47,7 @@ def apply_contacts(pop, contacted: np.ndarray, awareness_on_contact: float, u: n
 
 def spread_awareness(pop, net, rate: float, u: np.ndarray) -> None:
     """Word of mouth: each aware, engaged tie tells with prob ``rate`` a week."""
+    if rate <= 0:
+        return
     k = net.count(pop.aware & pop.engaged)
-    pop.aware |= u < 1.0 - (1.0 - rate) ** k
+    pop.aware |= u < -np.expm1(k * np.float32(np.log1p(-min(rate, 0.999999))))

@@ -6,15 +6,16 @@ Reference form: p = σ(β0_channel + β_trust·trust + β_eff·efficacy +
 gated by the participation ladder (观望 residents take part in nothing,
 `000`; the shared zero of `001` Tables 2-3), by awareness of the committee
 (`001 §1.2`), by an opportunity existing that week, and by time: after a
-shallow activity a resident sits that channel out for a while (the thin
-frequent tail of `001` Table 3: 4.1% take part more than 5 times), and an attentive resident waits for an answer before
-raising another matter (active residents, the backbone, raise matters
-whenever they arise). Deeper channels have lower intercepts (`003 例6` Q23).
+shallow activity or a suggestion a resident sits that channel out for a
+while (the thin frequent tail of `001` Tables 2-3: 4.1% take part more than
+5 times, 4.0% suggest often), and raises each matter once; active residents,
+the backbone, raise matters whenever they arise. Deeper channels have lower intercepts (`003 例6` Q23).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import gammaincinv
 
 from ..population import ACT, ACTIVE, COPROD, DELIB, VOICE
 
@@ -41,8 +42,8 @@ def decide(p, pop, utility: np.ndarray, opportunity: np.ndarray, u: np.ndarray) 
     """Events this week (n, 4) bool, before venue capacity limits."""
     prob = 1.0 / (1.0 + np.exp(-utility))
     gate = (pop.engaged & pop.aware)[:, None] & opportunity
-    gate[:, ACT] &= pop.recovery <= 0
-    gate[:, VOICE] &= (pop.pending_voice < 0) | (pop.stage == ACTIVE)  # the backbone raise matters anyway
+    gate[:, ACT] &= pop.recovery[:, 0] <= 0
+    gate[:, VOICE] &= (pop.recovery[:, 1] <= 0) | (pop.stage == ACTIVE)  # the backbone raise matters anyway
     return gate & (u < prob)
 
 
@@ -55,9 +56,16 @@ def cap_by_venue(events: np.ndarray, venue: np.ndarray, seats: np.ndarray, u: np
     return events & (u < ratio[venue])
 
 
-def start_recovery(p, pop, attended: np.ndarray, u: np.ndarray) -> None:
-    """Residents who attended sit out the activity channel for an exponential spell (mean ``recovery_weeks``)."""
-    pop.recovery[attended] = -np.log1p(-u[attended]) * p.recovery_weeks
+RECOVERY_SHAPE = 4.0  # gamma shape of recovery spells: regular rhythms, not an exponential's long tail
+
+
+def start_recovery(p, pop, events: np.ndarray, u: np.ndarray) -> None:
+    """After an activity or a suggestion a resident sits that channel out for a gamma-distributed spell
+    (means ``recovery_weeks`` and ``voice_recovery_weeks``); ``u`` is (n, 2)."""
+    for k, (ch, mean) in enumerate(((ACT, p.recovery_weeks), (VOICE, p.voice_recovery_weeks))):
+        did = events[:, ch]
+        if did.any():
+            pop.recovery[did, k] = gammaincinv(RECOVERY_SHAPE, u[did, k]) * (mean / RECOVERY_SHAPE)
 
 
 def record(pop, events: np.ndarray) -> None:

@@ -15,12 +15,19 @@ import numpy as np
 from ..population import WAIT
 
 
-def move(p, pop, u_household: np.ndarray, g: np.random.Generator) -> np.ndarray:
-    """Residents replaced this week (bool per resident)."""
-    hh_renter = np.zeros(u_household.size, bool)
+def household_move_rate(p, pop, n_households: int) -> np.ndarray:
+    """Weekly chance each household moves out (renters far more often than owners)."""
+    hh_renter = np.zeros(n_households, bool)
     hh_renter[pop.household] = pop.renter
-    rate = np.where(hh_renter, p.turnover_renter, p.turnover_owner) / 52.0
-    movers = (u_household < rate)[pop.household]
+    return np.where(hh_renter, p.turnover_renter, p.turnover_owner) / 52.0
+
+
+def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarray) -> np.ndarray:
+    """Residents replaced this week (bool per resident)."""
+    hit = np.flatnonzero(u_household < rate)
+    if hit.size == 0:
+        return np.zeros(pop.n, bool)
+    movers = np.isin(pop.household, hit)
     k = int(np.count_nonzero(movers))
     if k == 0:
         return movers

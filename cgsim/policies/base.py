@@ -9,6 +9,37 @@ in the policy's start week before its first hook, ``stop`` once in its end
 week. Policies record their constructor arguments so configs round-trip.
 Registering is ``@register`` on the class; ids are English snake_case, and a
 Chinese name is accepted as an alias.
+
+Hooks and what a policy may touch there (the model's levers):
+
+==========================  ==================================================
+``start`` / ``stop``        actors' settings: ``model.street`` (absorbers of
+                            administrative work, ``evaluation_regime``,
+                            ``gov_intensity``), ``model.committee.extra_hours``,
+                            ``model.committee_allocation`` (shares of free
+                            hours), ``model.routing`` (+ ``model.issues.reroute``),
+                            ``model.party.mobilised_inservice``,
+                            ``model.oc_organiser``, ``model.firm``, ``model.ngo``,
+                            ``model.grid``, ``model.tie_venue``; new Mesa agents
+``before_outreach``         (after the committee plans its week) contacts:
+                            ``population.asked`` / ``population.aware``
+``before_participation``    ``model.extra_utility`` (n, 4) log-odds added this
+                            week; ``model.opportunity`` (n, 4) open channels;
+                            ``model.seats`` (activity / meeting seats per estate);
+                            ``population.asked``
+``before_institutions``     ``model.events`` (this week's participation) is known
+``after_institutions``      ``model.resolver_rate`` (weekly settlement rate per
+                            resolver), ``model.issues`` (e.g. boost an issue)
+``before_learning``         attitudes via their own small, cited effects
+``end_of_week``             ``model.add_cost``, ``model.extra_cultivation_hours``,
+                            ``model.public_good``, ``model.network.add_ties``
+``end_of_year``             yearly bookkeeping
+==========================  ==================================================
+
+Random draws: ``model.uniform("<policy id>:<decision>")`` gives this week's
+uniforms from the policy's own stream, so a policy never shifts the draws of
+the baseline (common random numbers). ``stop`` must restore what ``start``
+changed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,123 @@
+"""Bad input gives one clear message naming file, key and what is allowed; the CLI exits 2, no traceback."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cgsim.scenarios import ConfigError, load_config, make_config
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    f = tmp_path / "cfg.yaml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("text, must", [
+    ("preset: mianyang_2019\nadmn_load: 0.5\n", ["unknown key 'admn_load'", "admin_load", "cfg.yaml"]),
+    ("preset: mianyang_2019\nrc_staff: lots\n", ["'rc_staff'", "int in [1, 60]", "cfg.yaml"]),
+    ("preset: mianyang_2019\nadmin_load: 3\n", ["'admin_load'", "[0.0, 1.5]"]),
+    ("preset: mianyang_2019\nfirm_present: maybe\n", ["'firm_present'", "bool"]),
+    ("preset: nowhere\n", ["unknown preset 'nowhere'", "mianyang_2019", "cfg.yaml"]),
+    ("preset: mianyang_2019\npolicies:\n  - name: station_separaton\n",
+     ["unknown policy 'station_separaton'", "station_separation", "居站分设"]),
+    ("preset: mianyang_2019\npolicies:\n  - name: station_separation\n    leakge: 0.2\n",
+     ["unknown key 'leakge'", "leakage", "start_week"]),
+    ("preset: mianyang_2019\npolicies:\n  - name: station_separation\n    leakage: 1.2\n",
+     ["'leakage'", "[0.0, 1.0]"]),
+    ("preset: mianyang_2019\npolicies: station_separation\n", ["'policies' must be a list"]),
+    ("preset: mianyang_2019\nweeks: -3\n", ["'weeks'", "[1, 5200]"]),
+    ("preset: mianyang_2019\nseed: abc\n", ["'seed'"]),
+    ("preset: mianyang_2019\nevaluation_regime: votes\n", ["'evaluation_regime'", "upward", "satisfaction"]),
+    ("preset: [\n", ["not valid YAML", "line"]),
+    ("- just\n- a list\n", ["mapping"]),
+])
+def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
+    f = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as e:
+        load_config(f)
+    for s in must:
+        assert s in str(e.value), (s, str(e.value))
+
+
+def test_missing_file_and_good_config(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+    f = _write(tmp_path, "preset: mianyang_2019\nweeks: 10\nseed: 4\nadmin_load: 0.6\n"
+                         "policies:\n  - {name: 居站分设, start_week: 5}\n")
+    cfg = load_config(f)
+    assert cfg.weeks == 10 and cfg.seed == 4 and cfg.params.admin_load == 0.6
+    assert cfg.policies == [{"name": "station_separation", "start_week": 5}]
+    assert load_config(f, seed=9, weeks=3).seed == 9
+
+
+def test_config_hash_ignores_seed_but_not_parameters():
+    a = make_config(seed=1).config_hash()
+    assert a == make_config(seed=2).config_hash()
+    assert a != make_config(overrides={"admin_load": 0.5}).config_hash()
+
+
+def test_keyword_overrides_are_validated_too():
+    with pytest.raises(ConfigError, match="unknown key 'admin_lod'"):
+        make_config(overrides={"admin_lod": 0.3})
+
+
+def test_presets_do_not_override_their_calibrated_values():
+    from cgsim.scenarios import NEIGHBOURHOODS, calibrated_params, preset_names, read_yaml
+
+    for name in preset_names():
+        d = read_yaml(NEIGHBOURHOODS / f"{name}.yaml")
+        if d.get("calibration"):
+            fitted = set(calibrated_params(d["calibration"]))
+            assert fitted, f"{name}: calibrated set {d['calibration']} missing"
+            assert not fitted & set(d.get("params") or {}), name
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "cgsim.cli", *args], capture_output=True, text=True)
+
+
+def test_cli_bad_input_exits_2_without_traceback(tmp_path):
+    f = _write(tmp_path, "preset: mianyang_2019\nadmn_load: 0.5\n")
+    r = _cli("run", str(f), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "unknown key 'admn_load'" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("run", "no_such_preset", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "unknown preset" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("policies", "nope")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_cli_run_writes_all_outputs(tmp_path):
+    import json
+
+    import pandas as pd
+
+    f = _write(tmp_path, "preset: mianyang_2019\nweeks: 60\nn_households: 150\n"
+                         "policies:\n  - {name: station_separation, start_week: 20}\n")
+    out = tmp_path / "run"
+    r = _cli("run", str(f), "--seed", "3", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["seed"] == 3 and len(meta["config_hash"]) == 16 and "mesa" in meta["versions"]
+    assert meta["config"]["policies"] == [{"name": "station_separation", "start_week": 20}]
+    w = pd.read_parquet(out / "weekly.parquet")
+    y = pd.read_parquet(out / "yearly.parquet")
+    assert w.week.max() == 59 and set(y.year) == {0}
+    for col in ("never_participated", "participated_gt5", "never_joined_activity", "suggest_never",
+                "suggest_rarely", "suggest_often", "unaware_rc_office", "trust_strangers", "sees_rc_as_government",
+                "shallow_share", "vulnerable_share_of_participants", "trust_committee", "efficacy", "satisfaction",
+                "issues_resolved", "issues_open", "petitions", "capacity", "capacity_stage", "rc_admin_share"):
+        assert col in y.columns, col
+    assert set(y.dimension) == {"all", "age", "hukou", "tenure", "party"}
+    assert (out / "summary.png").stat().st_size > 10_000
+
+
+def test_cli_lists_presets_params_and_policies():
+    r = _cli("presets")
+    assert r.returncode == 0 and "mianyang_2019" in r.stdout and "karamay_2016" in r.stdout
+    r = _cli("params", "admin_load")
+    assert r.returncode == 0 and "001 §1.1" in r.stdout
+    r = _cli("policies", "居站分设")
+    assert r.returncode == 0 and "leakage" in r.stdout and "001 §3.2" in r.stdout

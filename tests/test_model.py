@@ -1,0 +1,153 @@
+"""The model as a whole: invariants, Mesa integration, determinism, common random numbers."""
+
+import hashlib
+import subprocess
+import sys
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from cgsim import CommunityModel
+from cgsim.population import Resident
+from tests.conftest import SMALL, small_model
+
+
+def test_invariants_over_two_years(small_run):
+    m = small_run
+    w, y = m.weekly_frame(), m.yearly_frame()
+    assert len(w) == 104 * 12 and len(y) == 2 * 12
+    assert not w.isna().any().any() and not y.isna().any().any()
+    share_cols = [c for c in w.columns if c.startswith(("rate_", "stage_", "trust_", "aware", "sees", "asked"))]
+    assert ((w[share_cols] >= 0) & (w[share_cols] <= 1)).all().all()
+    ys = [c for c in y.columns if c not in ("seed", "year", "dimension", "group", "n", "capacity_stage",
+                                           "events_per_resident", "issues_open", "issues_resolved", "disputes_open",
+                                           "petitions", "cost_yuan", "ties", "cross_group_ties",
+                                           "owners_committees", "voices_answered", "voices_ignored",
+                                           "mean_weeks_to_resolve", "cost_per_participant_hour")]
+    assert ((y[ys] >= 0) & (y[ys] <= 1)).all().all()
+    # nobody lost: the population is the same size every week, groups partition it
+    assert (w[w.group == "all"]["n"] == m.population.n).all()
+    for dim in ("age", "hukou", "tenure", "party"):
+        assert w[(w.week == 0) & (w.dimension == dim)]["n"].sum() == m.population.n
+    # the survey's arithmetic (MODEL.md §6)
+    a = y[y.group == "all"]
+    assert (a.never_participated <= a.never_joined_activity + 1e-12).all()
+    assert (a.never_participated <= a.suggest_never + 1e-12).all()
+    s = a.suggest_never + a.suggest_rarely + a.suggest_sometimes + a.suggest_often
+    assert np.allclose(s, 1.0)
+    assert np.allclose(a.never_participated + a.participated_1_5 + a.participated_gt5, 1.0)
+
+
+def test_residents_are_mesa_agents_on_a_network(small_run):
+    m = small_run
+    res = m.agents_by_type[Resident]
+    assert len(res) == m.population.n
+    r = res.to_list()[5]
+    assert r.cell.coordinate == r.idx
+    assert {a.idx for a in r.cell.neighborhood.agents} == set(
+        m.network.adj[r.idx].indices.tolist())  # Mesa space mirrors the tie structure, after tie changes
+    assert m.space.G.number_of_edges() == m.network.n_ties
+    trust = res.agg("trust_committee", np.mean)
+    assert trust == pytest.approx(m.population.trust_rc.mean())
+    df = m.datacollector.get_model_vars_dataframe()
+    assert len(df) == 105 and {"rate_activity", "trust_strangers", "capacity"} <= set(df.columns)
+
+
+def test_institutional_actors_are_mesa_agents(small_run):
+    names = {type(a).__name__ for a in small_run.agents}
+    assert {"ResidentsCommittee", "StreetOffice", "PartyOrganisation", "PropertyFirm", "OwnersCommittee", "NGO",
+            "GridWorkers", "Resident"} <= names
+
+
+def test_committee_hours_go_to_administration_first(small_run):
+    rc = small_run.committee
+    assert rc.admin_hours == pytest.approx(small_run.params.admin_load * rc.total_hours)
+    assert rc.free_hours == pytest.approx(rc.total_hours - rc.admin_hours)
+    m = small_model(admin_load=1.5, weeks=3).run()
+    assert m.committee.free_hours == 0 and m.committee.n_activities == 0
+
+
+def test_batch_run_with_flat_overrides():
+    out = mesa.batch_run(CommunityModel, parameters={"preset": ["mianyang_2019"], "n_households": [150],
+                                                     "admin_load": [0.5, 0.9]},
+                         rng=[1, 2], max_steps=10, number_processes=1, display_progress=False)
+    df = pd.DataFrame(out)
+    assert len(df) == 4 and (df.Step == 10).all()  # 2 values x 2 seeds, collected at the end
+    last = df
+    assert set(last.admin_load) == {0.5, 0.9}
+    hi = last[last.admin_load == 0.9].rc_admin_share.mean()
+    lo = last[last.admin_load == 0.5].rc_admin_share.mean()
+    assert hi > lo
+
+
+def _table_hash(seed: int) -> str:
+    code = ("import hashlib,sys; from cgsim import CommunityModel; "
+            f"m=CommunityModel(rng={seed}, weeks=30, n_households=150).run(); "
+            "w=m.weekly_frame(); sys.stdout.write(hashlib.sha256(w.to_csv().encode()).hexdigest())")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_same_seed_same_tables_in_separate_processes():
+    a, b = _table_hash(11), _table_hash(11)
+    assert a == b and len(a) == 64
+    m = CommunityModel(rng=11, weeks=30, n_households=150).run()
+    assert hashlib.sha256(m.weekly_frame().to_csv().encode()).hexdigest() == a
+    assert _table_hash(12) != a
+
+
+def test_common_random_numbers_policy_changes_nothing_before_its_start():
+    base = small_model(rng=21, weeks=52).run().weekly_frame()
+    pol = small_model(rng=21, weeks=52, policies=[{"name": "station_separation", "start_week": 26}]).run()
+    w = pol.weekly_frame()
+    cols = [c for c in base.columns]
+    pre = base.week < 26
+    pd.testing.assert_frame_equal(base[pre][cols].reset_index(drop=True), w[pre][cols].reset_index(drop=True))
+    assert not base[~pre].equals(w[~pre])
+    assert (w[~pre & (w.group == "all")].rc_admin_share < base[~pre & (base.group == "all")].rc_admin_share).all()
+
+
+def test_policy_by_chinese_name_and_round_trip():
+    m = small_model(weeks=2, policies=[{"name": "居站分设", "leakage": 0.5}])
+    assert m.policies[0].id == "station_separation"
+    assert m.policies[0].to_config() == {"name": "station_separation", "leakage": 0.5}
+    assert m.config.policies == [{"name": "station_separation", "leakage": 0.5}]
+
+
+def test_every_preset_builds_and_runs():
+    from cgsim.scenarios import preset_names
+
+    for name in preset_names():
+        m = CommunityModel(preset=name, rng=1, weeks=4, n_households=120).run()
+        w = m.weekly_frame()
+        assert len(w) == 4 * 12 and not w.isna().any().any(), name
+
+
+def test_no_python_loop_over_residents_in_a_step(monkeypatch):
+    """A week must not touch Resident agents one by one (vectorised population)."""
+    m = small_model(weeks=3)
+    calls = {"n": 0}
+    orig = Resident.__getattribute__
+
+    def spy(self, name):
+        calls["n"] += 1
+        return orig(self, name)
+
+    monkeypatch.setattr(Resident, "__getattribute__", spy)
+    m.run()
+    assert calls["n"] == 0
+
+
+def test_grid_workers_off_by_default_and_on_by_config():
+    off = small_model(weeks=8, rng=4).run()
+    on = small_model(weeks=8, rng=4, grid_workers_per_grid=1.0, grid_visits_per_month=60).run()
+    assert off.grid.workers == 0 and on.grid.workers > 0
+    a = off.weekly_frame().query("group == 'all'").asked.mean()
+    b = on.weekly_frame().query("group == 'all'").asked.mean()
+    assert b > a
+
+
+def test_small_community_scales():
+    m = CommunityModel(rng=1, weeks=2, n_households=SMALL["n_households"], build_space=False).run()
+    assert m.space is None and len(m.weekly_frame()) == 24

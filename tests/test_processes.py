@@ -1,0 +1,211 @@
+"""Unit tests for each weekly process (cgsim.dynamics), on hand-made states."""
+
+import numpy as np
+import pytest
+
+from cgsim.dynamics import capacity as cap
+from cgsim.dynamics import issues as iss
+from cgsim.dynamics import learning, outreach, participation, turnover
+from cgsim.network import SocialNetwork
+from cgsim.params import ModelParams
+from cgsim.population import (ACT, ACTIVE, ATTENTIVE, VOICE, WAIT, build_hierarchy, build_population,
+                              group_index)
+from cgsim.rng import Streams
+
+
+@pytest.fixture
+def world():
+    p = ModelParams(n_households=300)
+    pop = build_population(p, build_hierarchy(p), Streams(11))
+    return p, pop
+
+
+def test_wait_and_see_and_unaware_residents_never_take_part(world):
+    p, pop = world
+    n = pop.n
+    pop.stage[:] = ATTENTIVE
+    pop.stage[: n // 3] = WAIT
+    pop.aware[:] = True
+    pop.aware[n // 3: n // 2] = False
+    util = np.full((n, 4), 10.0)  # everyone would certainly take part
+    ev = participation.decide(p, pop, util, np.ones((n, 4), bool), np.random.default_rng(0).random((n, 4)))
+    assert not ev[: n // 2].any()
+    assert ev[n // 2:].all()
+
+
+def test_recovery_pending_voice_and_opportunity_gates(world):
+    p, pop = world
+    n = pop.n
+    pop.stage[:] = ATTENTIVE
+    pop.aware[:] = True
+    pop.recovery[:] = 5.0
+    pop.pending_voice[:] = 3
+    pop.stage[:10] = ACTIVE  # the backbone raise matters while waiting
+    opp = np.ones((n, 4), bool)
+    opp[:, 3] = False
+    ev = participation.decide(p, pop, np.full((n, 4), 10.0), opp, np.zeros((n, 4)))
+    assert not ev[:, ACT].any() and not ev[:, 3].any()
+    assert ev[:10, VOICE].all() and not ev[10:, VOICE].any()
+
+
+def test_utility_moves_with_its_drivers(world):
+    p, pop = world
+    z = np.zeros(pop.n)
+    shift = np.zeros(4)
+    extra = np.zeros((pop.n, 4))
+    base = participation.utilities(p, pop, z, z, z, shift, extra)
+    pop.trust_rc += 0.1
+    more = participation.utilities(p, pop, z, z, z, shift, extra)
+    assert np.allclose(more - base, p.beta_trust * 0.1)
+    sal = participation.utilities(p, pop, z, z, np.ones(pop.n), shift, extra)
+    assert np.allclose(sal[:, VOICE] - more[:, VOICE], p.beta_salience)
+    assert np.allclose(sal[:, ACT], more[:, ACT])
+    # deeper channels cost more and start lower (003 例6 Q23)
+    assert np.all(base[:, 2] < base[:, ACT]) and np.all(base[:, 3] < base[:, ACT])
+
+
+def test_venue_capacity_thins_to_the_seats():
+    venue = np.repeat([0, 1], 500)
+    events = np.ones(1000, bool)
+    kept = participation.cap_by_venue(events, venue, np.array([100.0, 1000.0]),
+                                      np.random.default_rng(1).random(1000))
+    assert abs(kept[:500].sum() - 100) < 30 and kept[500:].all()
+
+
+def test_outreach_contacts_whole_households_at_the_right_rate():
+    household = np.repeat(np.arange(1000), 2)
+    u = np.random.default_rng(2).random(1000)
+    hit = outreach.household_contacts(100, 1000, household, u)
+    assert np.array_equal(hit[0::2], hit[1::2])
+    assert 60 < hit[0::2].sum() < 140
+    assert not outreach.household_contacts(0, 1000, household, u).any()
+
+
+def test_peer_asks_and_word_of_mouth_need_a_tie():
+    net = SocialNetwork(3, np.array([0]), np.array([1]), np.array([1], np.int8))
+    askers = np.array([True, False, False])
+    asked = outreach.peer_asks(net, askers, 1.0, np.zeros(3) + 0.5)
+    assert asked.tolist() == [False, True, False]
+
+
+def test_issues_arise_route_settle_and_escalate():
+    p = ModelParams(issue_rate=0.5, escalate_weeks=2, escalate_salience=0.0, petition_rate=1.0)
+    book = iss.IssueBook(10, 2, np.arange(10) // 5)
+    routing = iss.default_routing(firm_present=False)
+    g = np.random.default_rng(3)
+    k = book.arise(p, 0, g, routing)
+    assert k == book.n == book.open_count() > 0
+    assert np.all(book.resolver[: book.n] == iss.RC)  # no firm: everything lands on the committee
+    none = np.zeros(iss.N_RESOLVERS)
+    book.settle(p, 0, g, none, np.ones(2), 0.0)
+    assert book.resolved_week == 0
+    book.settle(p, 3, g, none, np.ones(2), 0.0)
+    assert book.disputes_open() == book.open_count() and book.petitions_week > 0
+    book.settle(p, 4, g, np.ones(iss.N_RESOLVERS), np.ones(2), 0.0)
+    assert book.open_count() == 0 and book.resolved_total == k
+
+
+def test_trusted_committee_means_fewer_petitions():
+    p = ModelParams(issue_rate=2.0, escalate_weeks=1, escalate_salience=0.0, petition_rate=0.5)
+    counts = []
+    for distrust in (1.0, 0.1):
+        book = iss.IssueBook(20, 1, np.zeros(20, int))
+        g = np.random.default_rng(4)
+        book.arise(p, 0, g, iss.default_routing(True))
+        total = 0
+        for w in range(1, 20):
+            book.settle(p, w, g, np.zeros(iss.N_RESOLVERS), np.array([distrust]), 0.0)
+            total += book.petitions_week
+        counts.append(total)
+    assert counts[1] < counts[0] / 3  # 003 例2: prior trust, few petitions
+
+
+def test_exposure_picks_the_most_salient_open_issue():
+    book = iss.IssueBook(2, 1, np.zeros(2, int))
+    p = ModelParams(issue_rate=2.0)
+    book.arise(p, 0, np.random.default_rng(5), iss.default_routing(True))
+    sal, target = book.exposure(np.array([0, 1]), np.array([0, 0]))
+    for b in (0, 1):
+        ids = np.flatnonzero(((book.building[: book.n] == b) & ~book.estate_wide[: book.n]) | book.estate_wide[: book.n])
+        assert sal[b] == pytest.approx(book.salience[ids].max())
+        assert book.salience[target[b]] == pytest.approx(sal[b])
+
+
+def test_negative_experiences_weigh_more(world):
+    p, pop = world
+    net = SocialNetwork(pop.n, np.array([0]), np.array([1]), np.array([1], np.int8))
+    pop.trust_rc[:] = 0.5
+    pop.efficacy[:] = 0.5
+    n = pop.n
+    good = np.zeros(n, bool)
+    good[: n // 2] = True
+    bad = ~good
+    zero = np.zeros(n, bool)
+    learning.update_attitudes(p, pop, net, answered=good, ignored=bad, settled_touch=zero, dispute_touch=zero,
+                              attended=zero, rc_contact=np.zeros(n, bool), admin_share=0.8,
+                              service=np.full(n, 0.5))
+    gain = pop.trust_rc[: n // 2].mean() - 0.5
+    loss = 0.5 - pop.trust_rc[n // 2:].mean()
+    assert loss == pytest.approx(p.negativity_bias * gain)
+    assert np.all((pop.trust_rc >= 0) & (pop.trust_rc <= 1))
+
+
+def test_admin_perception_follows_what_contacted_residents_see(world):
+    p, pop = world
+    net = SocialNetwork(pop.n, np.array([0]), np.array([1]), np.array([1], np.int8))
+    pop.admin_perception[:] = 0.5
+    pop.admin_bias[:] = 0.0
+    contact = np.zeros(pop.n, bool)
+    contact[::2] = True
+    zero = np.zeros(pop.n, bool)
+    learning.update_attitudes(p, pop, net, answered=zero, ignored=zero, settled_touch=zero, dispute_touch=zero,
+                              attended=zero, rc_contact=contact, admin_share=0.9, service=np.full(pop.n, 0.5))
+    assert pop.admin_perception[contact].mean() > pop.admin_perception[~contact].mean() > 0.5
+
+
+def test_ladder_moves_up_when_asked_and_down_when_ignored(world):
+    p, pop = world
+    n = pop.n
+    pop.aware[:] = True
+    pop.stage[:] = WAIT
+    base = np.zeros(n)
+    asked = np.zeros(n, bool)
+    asked[: n // 2] = True
+    pop.asked[:] = asked
+    u = np.random.default_rng(6).random((3, n))
+    f = np.zeros(n, bool)
+    learning.update_ladder(p.model_copy(update={"stage_up_base": -2.0}), pop, np.zeros(n), base, answered=f,
+                           ignored=f, u_up=u[0], u_active=u[1], u_down=u[2])
+    assert np.mean(pop.stage[asked] > WAIT) > 2 * np.mean(pop.stage[~asked] > WAIT)
+    pop.stage[:] = ATTENTIVE
+    pop.idle_weeks[:] = 0
+    learning.update_ladder(p.model_copy(update={"stage_drop_ignored": 1.0, "stage_up_base": -15.0}), pop,
+                           np.zeros(n), base, answered=f, ignored=np.ones(n, bool), u_up=u[0], u_active=u[1],
+                           u_down=u[2])
+    assert np.all(pop.stage == WAIT)
+
+
+def test_capacity_stages_and_crowding_out():
+    p = ModelParams()
+    assert cap.stage_of(p, 0.1) == cap.DEPENDENT and cap.stage_of(p, 0.5) == cap.LEARNING
+    assert cap.stage_of(p, 0.9) == cap.MATURE
+    kw = dict(deep_rate=0.0, cultivation_hours=0.0, n_residents=1000, gov_intensity=0.5)
+    assert cap.update(p, 0.5, admin_share=0.9, **kw) < cap.update(p, 0.5, admin_share=0.1, **kw)
+    grow = dict(deep_rate=0.05, cultivation_hours=50.0, n_residents=1000, admin_share=0.1)
+    # stage-matched logic (003 例1): at low C withdrawal hurts; at high C strong government crowds out
+    assert cap.update(p, 0.1, gov_intensity=0.9, **grow) > cap.update(p, 0.1, gov_intensity=0.1, **grow)
+    assert cap.update(p, 0.8, gov_intensity=0.1, **grow) > cap.update(p, 0.8, gov_intensity=0.9, **grow)
+    assert cap.channel_shift(p, cap.DEPENDENT)[1] > 0 > cap.channel_shift(p, cap.DEPENDENT)[3]
+
+
+def test_turnover_keeps_everyone_and_resets_newcomers(world):
+    p, pop = world
+    p = p.model_copy(update={"turnover_renter": 1.0, "turnover_owner": 1.0})
+    pop.stage[:] = ACTIVE
+    n_before = pop.n
+    h = pop.household.max() + 1
+    movers = turnover.move(p, pop, np.zeros(h), np.random.default_rng(7), turnover.household_move_rate(p, pop, h))
+    assert movers.all() and pop.n == n_before == pop.stage.size
+    assert np.all(pop.stage == WAIT) and np.all(pop.year_counts == 0)
+    assert 0 < pop.aware.mean() < 0.6
+    assert group_index(p, pop).shape == (n_before,)
