@@ -102,6 +102,8 @@ class CommunityModel(mesa.Model):
         self.opportunity = np.zeros((pop.n, 4), bool)
         self.seats = np.zeros((2, hier.n_estates))  # activity / meeting seats per estate
         self.extra_cultivation_hours = 0.0
+        self.moved = np.zeros(pop.n, bool)     # residents replaced by newcomers this week
+        self.grid_hit = np.zeros(pop.n, bool)  # residents whose household a grid worker visited this week
         self._attended_window = np.zeros(pop.n, bool)
         self._active_window = np.zeros(pop.n, bool)
         self.tie_venue = pop.estate  # where co-attendance makes ties; a community centre may widen it
@@ -196,7 +198,10 @@ class CommunityModel(mesa.Model):
         if self.grid.per_grid > 0:
             visit = self.grid.visit_prob(self.grid_households)[self.hierarchy.hh_grid]
             grid_hit = (u_hh[1] < visit)[pop.household]
+            self.grid_hit = grid_hit
             outreach.apply_contacts(pop, grid_hit, p.awareness_on_contact, aware_u)
+        elif self.grid_hit.any():
+            self.grid_hit = np.zeros(pop.n, bool)
         if self.ngo.staff > 0:
             target = metrics.target_mask(pop, self.ngo.target)
             ngo_hit = outreach.targeted_contacts(self.ngo.contacts(p), target, u_res[1])
@@ -278,7 +283,8 @@ class CommunityModel(mesa.Model):
         self.capacity = cap.update(p, self.capacity, deep_rate=deep, cultivation_hours=cult, n_residents=pop.n,
                                    admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity)
         self.capacity_stage = cap.stage_of(p, self.capacity)
-        turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w), self.move_rate)
+        self.moved = turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w),
+                                   self.move_rate)
         self.add_cost("committee", rc.total_hours * p.cost_staff_hour)
         if self.grid.per_grid > 0:
             self.add_cost("grid_workers", self.grid.workers * 40.0 * p.cost_staff_hour)

@@ -100,7 +100,7 @@ class ModelParams(BaseModel):
                             "Spread of generalised trust at start.", "attitudes")
     trust_rc_mean: float = p(0.50, 0.0, 1.0, "0-1 scale", ASSUMPTION,
                              "Mean trust in the residents' committee at start.", "attitudes")
-    efficacy_mean: float = p(0.35, 0.0, 1.0, "0-1 scale", "003 例6 M13 (no real sense of control)",
+    efficacy_mean: float = p(0.35, 0.0, 1.0, "0-1 scale", "003 例6 M14 (no real sense of control)",
                              "Mean perceived efficacy at start.", "attitudes")
     belonging_mean: float = p(0.45, 0.0, 1.0, "0-1 scale", ASSUMPTION,
                               "Mean sense of belonging at start.", "attitudes")
@@ -160,7 +160,7 @@ class ModelParams(BaseModel):
                             "property")
     firm_embeddedness: float = p(0.3, 0.0, 1.0, "0-1 scale", "003 例10 (staff who know residents)",
                                  "How far firm staff know residents; settles disputes early.", "property")
-    firm_obstruction: float = p(0.5, 0.0, 1.0, "0-1 scale", "001 M17",
+    firm_obstruction: float = p(0.5, 0.0, 1.0, "0-1 scale", "001 M18",
                                 "How much the firm obstructs an owners' committee forming.", "property")
     oc_threshold: float = p(0.12, 0.0, 1.0, "share of owners", "001 M18; 003 例2",
                             "Share of engaged, trusting owners needed to form an owners' committee.", "property")
@@ -190,15 +190,15 @@ class ModelParams(BaseModel):
                                   "Intercept: deliberation/decision.", "participation")
     beta0_coproduction: float = p(-5.5, -10.0, 5.0, "log-odds", "calibrated (003 例6 Q23)",
                                   "Intercept: co-production (money or labour).", "participation")
-    beta_trust: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M13", "Trust in the committee.",
+    beta_trust: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M14 (low efficacy, weak participation)", "Trust in the committee.",
                           "participation")
-    beta_efficacy: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M13", "Perceived efficacy.",
+    beta_efficacy: float = p(1.0, -5.0, 5.0, "log-odds per unit", "003 例6 M14 (low efficacy, weak participation)", "Perceived efficacy.",
                              "participation")
     beta_social: float = p(1.5, -5.0, 10.0, "log-odds per unit", "003 例6 M14; Granovetter 1978",
                            "Share of ties active last week.", "participation")
     beta_ask: float = p(1.0, -5.0, 5.0, "log-odds", "000 (being asked)", "Asked to take part this week.",
                         "participation")
-    beta_belonging: float = p(0.8, -5.0, 5.0, "log-odds per unit", "003 例6 M26", "Sense of belonging.",
+    beta_belonging: float = p(0.8, -5.0, 5.0, "log-odds per unit", "003 §4.26 (例6: shared platforms build belonging)", "Sense of belonging.",
                               "participation")
     beta_salience: float = p(1.5, -5.0, 5.0, "log-odds per unit", ASSUMPTION,
                              "Salience of the resident's open issues (voice, deliberation).", "participation")
@@ -208,7 +208,7 @@ class ModelParams(BaseModel):
     beta_active: float = p(1.5, 0.0, 10.0, "log-odds", "000 (主动参与 stage)",
                            "Extra propensity of residents in the active stage.", "participation")
     beta_elderly: float = p(0.6, -5.0, 5.0, "log-odds", "003 例6 Q22", "Group term: aged 60+.", "participation")
-    beta_youth: float = p(-0.6, -5.0, 5.0, "log-odds", "003 例6 M12 (youth apathy)", "Group term: aged 18-34.",
+    beta_youth: float = p(-0.6, -5.0, 5.0, "log-odds", "003 §4.12 (例6: youth vicious circle)", "Group term: aged 18-34.",
                           "participation")
     beta_unemployed: float = p(0.5, -5.0, 5.0, "log-odds", "003 例6 Q22", "Group term: without work.",
                                "participation")
@@ -259,7 +259,7 @@ class ModelParams(BaseModel):
                                "Share of ties active last week.", "ladder")
     stage_active_gain: float = p(0.1, 0.0, 1.0, "probability", "000 (input acted on)",
                                  "Chance to become active when one's voice is acted on.", "ladder")
-    stage_drop_ignored: float = p(0.05, 0.0, 1.0, "probability", "003 例6 M13",
+    stage_drop_ignored: float = p(0.05, 0.0, 1.0, "probability", "003 例6 M14 (low efficacy, weak participation)",
                                   "Chance to fall back one stage when one's voice is ignored.", "ladder")
     stage_drop_idle: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
                                "Weekly chance to fall back one stage after a quarter without taking part.",
@@ -272,7 +272,7 @@ class ModelParams(BaseModel):
                                "How many times a bad experience outweighs a good one.", "learning")
     trust_gen_social: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
                                 "Weekly pull of generalised trust toward neighbours' trust.", "learning")
-    trust_gen_activity: float = p(0.01, 0.0, 1.0, "per activity", "003 例6 M26",
+    trust_gen_activity: float = p(0.01, 0.0, 1.0, "per activity", "003 §4.26 (例6: shared platforms build belonging)",
                                   "Generalised trust gain from a shared activity.", "learning")
     trust_gen_drift: float = p(0.02, 0.0, 1.0, "per week", ASSUMPTION,
                                "Weekly drift of generalised trust back toward its long-run mean.", "learning")
@@ -329,15 +329,21 @@ class ModelParams(BaseModel):
 
     # ---- self-governance capacity C (003 例1 M1) -------------------------
     capacity_init: float = p(0.15, 0.0, 1.0, "0-1 scale", "003 例1 (initial stage)", "C at start.", "capacity")
-    capacity_growth: float = p(0.02, 0.0, 1.0, "per week at full deep participation", "003 例1; 003 例4",
+    capacity_growth: float = p(0.008, 0.0, 1.0, "per week at full deep participation", "003 例1; 003 例4",
                                "Growth of C from deliberation and co-production (learning by doing).",
                                "capacity")
     capacity_cultivation: float = p(0.005, 0.0, 1.0, "per week at full cultivation", "003 例1 M1",
                                     "Growth of C from committee and NGO cultivation hours.", "capacity")
-    capacity_crowding: float = p(0.004, 0.0, 1.0, "per week", "003 例6 §4.18; 003 例1",
-                                 "Shrinkage of C from administrative load and strong government at high C.",
+    capacity_crowding: float = p(0.004, 0.0, 1.0, "per week", "003 §4.18 (例6); 003 例1",
+                                 "Shrinkage of C from administrative load and from strong government once C is "
+                                 "past the dependent stage.",
                                  "capacity")
-    capacity_decay: float = p(0.003, 0.0, 1.0, "per week", ASSUMPTION, "Neglect: C fades without use.",
+    capacity_gov_support: float = p(0.003, 0.0, 1.0, "per week at full intensity", "003 例1 M1 (抚养培育, 辅助成长)",
+                                    "Growth of C from government nurturing, fading as C nears maturity.",
+                                    "capacity")
+    capacity_collapse: float = p(0.006, 0.0, 1.0, "per week", "003 例1 M1 (不应放手: should not let go yet)",
+                                 "Loss of C when government withdraws while C is still dependent.", "capacity")
+    capacity_decay: float = p(0.008, 0.0, 1.0, "per week", ASSUMPTION, "Neglect: C fades without use.",
                               "capacity")
     capacity_theta1: float = p(0.33, 0.0, 1.0, "0-1 scale", "003 例1", "C threshold 索取依赖 → 学习进步.",
                                "capacity")

@@ -9,6 +9,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+# Chinese labels (policy names, sources) need a CJK font; use the first one installed
+# (Debian: fonts-wqy-microhei or fonts-noto-cjk), falling back to matplotlib's default.
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei")
+_installed = {f.name for f in font_manager.fontManager.ttflist}
+plt.rcParams["font.sans-serif"] = [f for f in CJK_FONTS if f in _installed] + ["DejaVu Sans"]
+plt.rcParams["axes.unicode_minus"] = False
 
 PANELS = (
     ("Participation this week (share of residents)",

@@ -6,7 +6,7 @@ danwei compounds may have no firm (`003 例2`). An owners' committee forms in
 an estate only through owners' collective action: when the share of owners
 who are engaged and trust their neighbours passes a threshold, which a
 trusted organiser lowers (`001 M18`, `003 例2`) and the firm's obstruction
-raises (`001 M17`). A formed committee bargains with the firm, raising its
+raises (`001 M18`). A formed committee bargains with the firm, raising its
 service quality, and holds owners' meetings (deliberation opportunities).
 """
 

@@ -20,8 +20,11 @@ class ServiceStation(mesa.Agent):
         self.efficiency = efficiency
         self.hours_week = 0.0
 
+    LEADERSHIP_HOURS = 80.0  # head + deputy, full time (001 l.165), shared by the committees served
+
     def absorb(self, demand_hours: float) -> float:
         kept = demand_hours * self.share * (1.0 - self.leakage)
-        # pooled across several committees, the station needs fewer hours than the committee would
-        self.hours_week = kept * self.efficiency
+        # this committee's share of the station: the work it takes over (pooled, so at ``efficiency``
+        # hours per committee hour) plus its share of the station's leadership
+        self.hours_week = kept * self.efficiency + self.LEADERSHIP_HOURS / self.committees_per_station
         return kept

@@ -1,9 +1,14 @@
 """Phase 7, self-governance capacity C and its stage (`003 例1` M1).
 
-dC = growth·(deep participation) + cultivation·(committee and NGO time spent
-cultivating) − crowding·(administrative load + strong government where C is
-already high) − collapse·(government withdrawn while C is still low) −
-decay·C. Stages: 索取依赖 (dependent, C < θ1), 学习进步 (learning),
+The guardian model of `003 例1` M1: how much government a community needs
+falls as it matures, need(C) = max(0, 1 − C/θ2). Government intensity up to
+that need nurtures capacity (抚养培育, 辅助成长); intensity beyond it crowds
+self-governance out (包揽一切); too little while C is still dependent lets it
+collapse (不应放手):
+
+dC = growth·(deep participation)(1−C) + cultivation·(committee and NGO time
+spent cultivating)(1−C) + support·min(g, need) − crowding·(½·administrative
+share + max(g − need, 0)) − collapse·max(need − g, 0)·[C < θ1] − decay·C. Stages: 索取依赖 (dependent, C < θ1), 学习进步 (learning),
 成熟独立 (mature, C ≥ θ2). In the dependent stage residents request rather
 than contribute; later stages favour deliberation and co-production.
 """
@@ -20,14 +25,22 @@ def stage_of(p, c: float) -> int:
     return DEPENDENT if c < p.capacity_theta1 else (LEARNING if c < p.capacity_theta2 else MATURE)
 
 
+def government_need(p, c: float) -> float:
+    """Government intensity a community at capacity ``c`` needs (1 at C = 0, 0 from maturity on)."""
+    return max(0.0, 1.0 - c / max(p.capacity_theta2, 1e-9))
+
+
 def update(p, c: float, *, deep_rate: float, cultivation_hours: float, n_residents: int, admin_share: float,
            gov_intensity: float) -> float:
     deep = min(1.0, deep_rate * 50.0)                          # 2% of residents in deep channels a week = full
     cult = min(1.0, cultivation_hours / max(n_residents * 0.01, 1.0))  # 1 hour per 100 residents a week = full
-    crowd = admin_share * 0.5 + gov_intensity * c
-    collapse = (1.0 - gov_intensity) * max(p.capacity_theta1 - c, 0.0) / max(p.capacity_theta1, 1e-9)
+    need = government_need(p, c)
+    support = min(gov_intensity, need)
+    crowd = admin_share * 0.5 + max(gov_intensity - need, 0.0)
+    collapse = max(need - gov_intensity, 0.0) if c < p.capacity_theta1 else 0.0
     dc = (p.capacity_growth * deep * (1 - c) + p.capacity_cultivation * cult * (1 - c)
-          - p.capacity_crowding * crowd - p.capacity_crowding * collapse - p.capacity_decay * c)
+          + p.capacity_gov_support * support - p.capacity_crowding * crowd - p.capacity_collapse * collapse
+          - p.capacity_decay * c)
     return float(np.clip(c + dc, 0.0, 1.0))
 
 

@@ -4,11 +4,11 @@ Institutional trust and efficacy move with what residents experienced: their
 voice answered (+) or ignored (−), an issue that touched them settled (+)
 or turned into a dispute (−); negative experiences weigh ``negativity_bias``
 times more. Generalised trust is pulled toward neighbours' trust and up by
-shared activity (`003 例6` M26, M40). Perceived administrativisation follows
+shared activity (`003` §4.26, §4.40). Perceived administrativisation follows
 what residents see of the committee's time (`003 例6` Q25). Habits form.
 The ladder 观望 → 关注 → 主动参与 (`000` tool section) moves up when residents
 are asked or see neighbours take part, and to active when their input is
-acted on; it moves down after being ignored (`003 例6` M13) or a long idle
+acted on; it moves down after being ignored (`003 例6` M14) or a long idle
 spell.
 """
 

@@ -1,9 +1,10 @@
 """Households moving out and in (an assumption that keeps the baseline stationary).
 
 Renters move far more often than owners. A newcomer takes the dwelling's
-slot (same household type, so the population's make-up and size never
-change; nobody is lost) but arrives mostly unaware of the committee, waiting
-to see, with fresh attitudes and no habits or ties beyond the household.
+slot (same household type and personal traits, so the population's make-up
+and size never change; nobody is lost) and the dwelling's neighbour ties
+(neighbours know whoever lives there), but arrives mostly unaware of the
+committee, waiting to see, with fresh attitudes and no habits.
 Without turnover, word of mouth would make everyone aware within a few
 years, which no survey shows (`001 §1.2`: 29.1% unaware).
 """
@@ -43,4 +44,6 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
                        ("belonging", p.belonging_mean)):
         getattr(pop, name)[movers] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
     pop.trust_gen[movers] = pop.trust_gen_anchor[movers]
+    pop.satisfaction[movers] = 0.5
+    pop.admin_perception[movers] = np.clip(p.admin_load * 0.8 + pop.admin_bias[movers], 0, 1)
     return movers

@@ -26,13 +26,18 @@ Hooks and what a policy may touch there (the model's levers):
 ``before_participation``    ``model.extra_utility`` (n, 4) log-odds added this
                             week; ``model.opportunity`` (n, 4) open channels;
                             ``model.seats`` (activity / meeting seats per estate);
-                            ``population.asked``
+                            ``population.asked``; ``model.grid_hit`` (households a
+                            grid worker visited this week)
 ``before_institutions``     ``model.events`` (this week's participation) is known
 ``after_institutions``      ``model.resolver_rate`` (weekly settlement rate per
                             resolver), ``model.issues`` (e.g. boost an issue)
-``before_learning``         attitudes via their own small, cited effects
-``end_of_week``             ``model.add_cost``, ``model.extra_cultivation_hours``,
-                            ``model.public_good``, ``model.network.add_ties``
+``before_learning``         attitudes via their own small, cited effects;
+                            ``model.extra_cultivation_hours`` (read by the
+                            capacity update later this week)
+``end_of_week``             ``model.moved`` (residents replaced by newcomers this
+                            week: reset per-person policy state);
+                            ``model.add_cost``, ``model.public_good``,
+                            ``model.network.add_ties``
 ``end_of_year``             yearly bookkeeping
 ==========================  ==================================================
 

@@ -42,8 +42,8 @@ FREE = {
     "mianyang_2019": ["stage_init_attentive", "stage_init_active", "stage_up_base", "stage_active_gain",
                       "stage_drop_idle", "beta0_activity", "beta0_voice", "recovery_weeks", "voice_recovery_weeks",
                       "personal_need_rate", "awareness_init", "awareness_spread"],
-    "karamay_2016": ["trust_gen_mean", "beta_elderly", "beta_unemployed", "beta0_activity", "beta0_voice",
-                     "beta0_deliberation", "beta0_coproduction"],
+    "karamay_2016": ["trust_gen_mean", "beta_elderly", "beta_unemployed", "beta_low_income", "beta_cost",
+                     "stage_up_base", "beta0_activity", "beta0_voice", "beta0_deliberation", "beta0_coproduction"],
 }
 INHERITS = {"karamay_2016": "mianyang_2019"}
 STATIONARITY_SE = 0.01

@@ -1,0 +1,185 @@
+"""Stylised facts of MODEL.md §8 as experiments: one command per fact, an effect with a 95% interval.
+
+    python experiments/stylised_facts/run.py                    # every fact in facts/
+    python experiments/stylised_facts/run.py admin_overload     # one fact
+    python experiments/stylised_facts/run.py --seeds 20 --out results/stylised_facts
+
+A fact file (``facts/<name>.yaml``) names a claim and its source, the
+scenarios to compare (parameter overrides and policies on one preset), the
+outcome (a column of the weekly or yearly table, a group, a period) and the
+effect as a signed combination of scenarios (a difference, or a
+difference-in-differences for "X works only with Y"). Every scenario runs on
+the same seeds (common random numbers), so the effect is computed per seed
+and its mean gets a t-based 95% interval. The verdict is REPRODUCED when the
+interval lies on the side the source claims, NOT REPRODUCED otherwise: a
+fact the model does not reproduce is reported, never forced. Each fact
+writes a figure (outcome over time per scenario, median and 10-90% band, and
+the per-seed effects) and a row of ``results.csv``; ``--markdown`` prints the
+table kept in docs/VALIDATION.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import cgsim.plots  # noqa: E402,F401  (fonts for Chinese labels)
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from cgsim.run import simulate  # noqa: E402
+from cgsim.scenarios import ConfigError, make_config  # noqa: E402
+
+HERE = Path(__file__).parent
+FACT_KEYS = {"fact", "source", "preset", "weeks", "scenarios", "outcome", "effect", "expect", "note"}
+
+
+def load_fact(path: Path) -> dict:
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    bad = set(d) - FACT_KEYS
+    if bad:
+        raise ConfigError(f"{path}: unknown key '{sorted(bad)[0]}'. Allowed: {', '.join(sorted(FACT_KEYS))}.")
+    if d["expect"] not in ("increase", "decrease"):
+        raise ConfigError(f"{path}: 'expect' must be increase or decrease.")
+    for s in d["effect"]:
+        if s not in d["scenarios"]:
+            raise ConfigError(f"{path}: effect names scenario {s!r}, not in scenarios.")
+    for name, sc in d["scenarios"].items():  # validate now, before any run
+        make_config(d.get("preset", "mianyang_2019"), weeks=d.get("weeks", 156), policies=sc.get("policies"),
+                    overrides=sc.get("params") or {}, source=str(path))
+    return d
+
+
+def _one(args):
+    preset, weeks, sc, seed = args
+    cfg = make_config(preset, weeks=weeks, seed=seed, policies=sc.get("policies"), overrides=sc.get("params") or {})
+    r = simulate(cfg)
+    return r.weekly, r.yearly
+
+
+def outcome_value(out: dict, weekly: pd.DataFrame, yearly: pd.DataFrame) -> float:
+    grp = out.get("group", "all")
+    if out.get("table", "yearly") == "yearly":
+        df = yearly[(yearly.group == grp) & (yearly.year == out.get("year", 2))]
+    else:
+        a, b = out.get("weeks", [weekly.week.max() - 25, weekly.week.max()])
+        df = weekly[(weekly.group == grp) & (weekly.week >= a) & (weekly.week <= b)]
+    if "dimension" in out:
+        df = df[df.dimension == out["dimension"]]
+    return float(df[out["column"]].mean())
+
+
+def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
+    preset, weeks = d.get("preset", "mianyang_2019"), d.get("weeks", 156)
+    names = list(d["scenarios"])
+    jobs = [(preset, weeks, d["scenarios"][n], s) for n in names for s in seeds]
+    results = list(pool.map(_one, jobs)) if pool else [_one(j) for j in jobs]
+    by = {n: results[i * len(seeds):(i + 1) * len(seeds)] for i, n in enumerate(names)}
+    vals = {n: np.array([outcome_value(d["outcome"], w, y) for w, y in by[n]]) for n in names}
+    eff = sum(c * vals[n] for n, c in d["effect"].items())
+    mean = float(eff.mean())
+    half = float(stats.t.ppf(0.975, len(eff) - 1) * eff.std(ddof=1) / np.sqrt(len(eff))) if len(eff) > 1 else np.inf
+    lo, hi = mean - half, mean + half
+    ok = hi < 0 if d["expect"] == "decrease" else lo > 0
+    verdict = "REPRODUCED" if ok else "NOT REPRODUCED"
+    _figure(name, d, by, eff, (mean, lo, hi, verdict), out_dir)
+    return dict(fact=name, claim=d["fact"], source=d["source"], outcome=d["outcome"]["column"],
+                expected=d["expect"], effect=mean, ci95_low=lo, ci95_high=hi, seeds=len(seeds),
+                seeds_in_direction=int(np.sum(eff < 0) if d["expect"] == "decrease" else np.sum(eff > 0)),
+                verdict=verdict)
+
+
+def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
+    col = d["outcome"]["column"]
+    grp = d["outcome"].get("group", "all")
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [3, 1]},
+                                 constrained_layout=True)
+    for n, runs in by.items():
+        w = pd.concat([r[0] for r in runs])
+        if col in w.columns:
+            sel = w[w.group == grp]
+            if "dimension" in d["outcome"]:
+                sel = sel[sel.dimension == d["outcome"]["dimension"]]
+            g = sel.groupby("week")[col]
+            med = g.median()
+            (line,) = ax.plot(med.index, med.values, label=n)
+            ax.fill_between(med.index, g.quantile(0.1).values, g.quantile(0.9).values, alpha=0.2,
+                            color=line.get_color(), lw=0)
+    ax.set_title(f"{col} ({grp}) by scenario", fontsize=10)
+    ax.set_xlabel("week")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    mean, lo, hi, verdict = summary
+    bx.axhline(0, color="k", lw=0.8)
+    bx.scatter(np.zeros(len(eff)) + np.random.default_rng(0).uniform(-0.1, 0.1, len(eff)), eff, s=12, alpha=0.6)
+    bx.errorbar([0.3], [mean], yerr=[[mean - lo], [hi - mean]], fmt="o", color="C3", capsize=4)
+    bx.set_xticks([])
+    bx.set_title(f"effect {mean:+.3f} [{lo:+.3f}, {hi:+.3f}]\n{verdict}", fontsize=9)
+    fig.suptitle(f"{d['fact']} ({d['source']})", fontsize=10)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_dir / f"{name}.png", dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Stylised facts of MODEL.md §8 as paired experiments.")
+    ap.add_argument("facts", nargs="*", help="fact names (files in facts/); default: all")
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", default="results/stylised_facts")
+    ap.add_argument("--markdown", action="store_true", help="print the docs/VALIDATION.md table")
+    a = ap.parse_args(argv)
+    files = sorted((HERE / "facts").glob("*.yaml"))
+    names = a.facts or [f.stem for f in files]
+    out = Path(a.out)
+    rows = []
+    try:
+        facts = {n: load_fact(HERE / "facts" / f"{n}.yaml") for n in names}
+    except FileNotFoundError as e:
+        print(f"unknown fact: {e.filename}; available: {', '.join(f.stem for f in files)}", file=sys.stderr)
+        return 2
+    seeds = list(range(1, a.seeds + 1))
+    with ProcessPoolExecutor(a.workers) if a.workers > 1 else _Null() as pool:
+        for n, d in facts.items():
+            r = run_fact(n, d, seeds, pool, out)
+            rows.append(r)
+            print(f"{r['verdict']:15s} {n}: effect on {r['outcome']} {r['effect']:+.4f} "
+                  f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] ({r['seeds_in_direction']}/{r['seeds']} seeds in "
+                  f"the claimed direction; expected {r['expected']})", flush=True)
+    df = pd.DataFrame(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out / "results.csv", index=False)
+    if a.markdown:
+        print()
+        print("| fact | claim (source) | outcome | expected | effect [95% CI] | seeds | verdict |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rows:
+            print(f"| `{r['fact']}` | {r['claim']} ({r['source']}) | `{r['outcome']}` | {r['expected']} | "
+                  f"{r['effect']:+.4f} [{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] | "
+                  f"{r['seeds_in_direction']}/{r['seeds']} | {r['verdict']} |")
+    return 0
+
+
+class _Null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
