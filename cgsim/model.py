@@ -90,7 +90,7 @@ class CommunityModel(mesa.Model):
         self.resolver_rate = np.zeros(iss.N_RESOLVERS)
         self.capacity = p.capacity_init
         self.capacity_stage = cap.stage_of(p, self.capacity)
-        self.public_good = np.full(hier.n_buildings, 0.3)
+        self.public_good = np.full(hier.n_buildings, p.public_good_init)
         self.building_of_estate_count = np.bincount(pop.estate, minlength=hier.n_estates)
         self.grid_households = np.bincount(hier.hh_grid, minlength=hier.n_grids)
         self.move_rate = turnover.household_move_rate(p, pop, hier.n_households)
@@ -245,9 +245,11 @@ class CommunityModel(mesa.Model):
                                      self.firm.embeddedness)
         settled_touch = self.issues.affected(settled, pop.building, pop.estate)
         dispute_touch = self.issues.affected(self.issues.new_dispute_ids, pop.building, pop.estate)
-        coproduced = settled[self.issues.coproducers[settled] > 0]
-        np.add.at(self.public_good, self.issues.building[coproduced], 0.05)
-        self.public_good += 0.002 * (0.3 - self.public_good)
+        # settled community matters improve their building's shared goods, more when residents co-produced
+        fixed = settled[self.issues.kind[settled] == iss.COMMUNITY]
+        gain = np.where(self.issues.coproducers[fixed] > 0, 0.05, 0.02)
+        np.add.at(self.public_good, self.issues.building[fixed], gain)
+        self.public_good -= p.public_good_depreciation * self.public_good
         np.clip(self.public_good, 0, 1, out=self.public_good)
 
         # 6. learning, ladder, ties

@@ -159,7 +159,7 @@ class ModelParams(BaseModel):
                             "Property firm's service quality (chance to fix a property issue each week, scaled).",
                             "property")
     firm_embeddedness: float = p(0.3, 0.0, 1.0, "0-1 scale", "003 例10 (staff who know residents)",
-                                 "How far firm staff know residents; settles disputes early.", "property")
+                                 "How far firm staff know residents; fewer property disputes turn into petitions.", "property")
     firm_obstruction: float = p(0.5, 0.0, 1.0, "0-1 scale", "001 M18",
                                 "How much the firm obstructs an owners' committee forming.", "property")
     oc_threshold: float = p(0.12, 0.0, 1.0, "share of owners", "001 M18; 003 例2",
@@ -270,6 +270,14 @@ class ModelParams(BaseModel):
                          "Trust/efficacy gain from a good experience.", "learning")
     negativity_bias: float = p(2.5, 1.0, 10.0, "ratio", "MODEL.md §3.6 (negative weighs more)",
                                "How many times a bad experience outweighs a good one.", "learning")
+    attitude_drift: float = p(0.03, 0.0, 1.0, "per week", ASSUMPTION,
+                              "Weekly drift of trust in the committee and efficacy back toward each resident's "
+                              "disposition (old experiences fade).", "learning")
+    public_good_init: float = p(0.15, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                                "Public-good level of every building at start.", "learning")
+    public_good_depreciation: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
+                                        "Weekly wear of buildings' public goods (upkeep needed to keep them).",
+                                        "learning")
     trust_gen_social: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
                                 "Weekly pull of generalised trust toward neighbours' trust.", "learning")
     trust_gen_activity: float = p(0.01, 0.0, 1.0, "per activity", "003 §4.26 (例6: shared platforms build belonging)",

@@ -104,6 +104,8 @@ class Population:
     year_counts: np.ndarray    # (n, 4) events in the current year
     week_events: np.ndarray    # (n, 4) bool, events this week
     trust_gen_anchor: np.ndarray = field(default=None)  # long-run level each resident drifts to
+    trust_rc_anchor: np.ndarray = field(default=None)   # dispositional trust in the committee
+    efficacy_anchor: np.ndarray = field(default=None)   # dispositional efficacy
 
     @property
     def engaged(self) -> np.ndarray:
@@ -150,7 +152,7 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
     belonging = _draw_attitude(g, n, p.belonging_mean, p.attitude_sd)
     satisfaction = _draw_attitude(g, n, 0.5, p.attitude_sd)
     admin_bias = g.normal(0.0, p.admin_perception_bias_sd, n)
-    admin_perception = clip01(p.admin_load * 0.8 + admin_bias)
+    admin_perception = clip01(p.admin_load + admin_bias)
     aware = g.random(n) < p.awareness_init
 
     pop = Population(
@@ -163,6 +165,7 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
         recovery=np.zeros((n, 2)), pending_voice=np.full(n, -1, np.int16), last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
         idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16),
         week_events=np.zeros((n, 4), bool), trust_gen_anchor=trust_gen.copy(),
+        trust_rc_anchor=trust_rc.copy(), efficacy_anchor=efficacy.copy(),
     )
     return pop
 

@@ -46,5 +46,5 @@ def test_council_draws_deliberation_and_settles_collective_issues(runs):
 def test_lot_drawn_inclusive_council_beats_rule_by_a_few(runs):
     legit = [r["inclusive"].mean_legitimacy - r["few"].mean_legitimacy for r in runs]
     migrants = [_after(r["inclusive"], "efficacy", "migrant") - _after(r["few"], "efficacy", "migrant") for r in runs]
-    assert np.mean(legit) > 0.05 and sum(x > 0 for x in legit) >= 4
+    assert np.mean(legit) > 0.03 and sum(x > 0 for x in legit) >= 4
     assert np.mean(migrants) > 0 and sum(x > 0 for x in migrants) >= 4

@@ -141,6 +141,7 @@ def test_negative_experiences_weigh_more(world):
     good[: n // 2] = True
     bad = ~good
     zero = np.zeros(n, bool)
+    p = p.model_copy(update={"attitude_drift": 0.0})  # isolate the experience itself
     learning.update_attitudes(p, pop, net, answered=good, ignored=bad, settled_touch=zero, dispute_touch=zero,
                               attended=zero, rc_contact=np.zeros(n, bool), admin_share=0.8,
                               service=np.full(n, 0.5))

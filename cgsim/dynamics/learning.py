@@ -3,7 +3,8 @@
 Institutional trust and efficacy move with what residents experienced: their
 voice answered (+) or ignored (−), an issue that touched them settled (+)
 or turned into a dispute (−); negative experiences weigh ``negativity_bias``
-times more. Generalised trust is pulled toward neighbours' trust and up by
+times more; old experiences fade as attitudes drift back toward each
+resident's disposition (``attitude_drift``). Generalised trust is pulled toward neighbours' trust and up by
 shared activity (`003` §4.26, §4.40). Perceived administrativisation follows
 what residents see of the committee's time (`003 例6` Q25). Habits form.
 The ladder 观望 → 关注 → 主动参与 (`000` tool section) moves up when residents
@@ -29,6 +30,9 @@ def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_t
         for arr in (pop.trust_rc, pop.efficacy):
             x = arr[hit]
             arr[hit] = np.clip(x + p.learn_pos * good * (1 - x) - neg * bad * x, 0, 1)
+    # experiences fade: attitudes drift back toward each resident's disposition
+    pop.trust_rc += p.attitude_drift * (pop.trust_rc_anchor - pop.trust_rc)
+    pop.efficacy += p.attitude_drift * (pop.efficacy_anchor - pop.efficacy)
 
     nb = net.mean_of(pop.trust_gen)
     pop.trust_gen += (p.trust_gen_social * (nb - pop.trust_gen) + p.trust_gen_drift * (pop.trust_gen_anchor - pop.trust_gen)

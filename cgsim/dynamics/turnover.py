@@ -28,7 +28,9 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
     hit = np.flatnonzero(u_household < rate)
     if hit.size == 0:
         return np.zeros(pop.n, bool)
-    movers = np.isin(pop.household, hit)
+    moving = np.zeros(u_household.size, bool)
+    moving[hit] = True
+    movers = moving[pop.household]
     k = int(np.count_nonzero(movers))
     if k == 0:
         return movers
@@ -45,5 +47,7 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
         getattr(pop, name)[movers] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
     pop.trust_gen[movers] = pop.trust_gen_anchor[movers]
     pop.satisfaction[movers] = 0.5
-    pop.admin_perception[movers] = np.clip(p.admin_load * 0.8 + pop.admin_bias[movers], 0, 1)
+    pop.admin_perception[movers] = np.clip(p.admin_load + pop.admin_bias[movers], 0, 1)
+    pop.trust_rc_anchor[movers] = pop.trust_rc[movers]
+    pop.efficacy_anchor[movers] = pop.efficacy[movers]
     return movers

@@ -34,8 +34,7 @@ import cgsim.plots  # noqa: E402,F401  (fonts for Chinese labels)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
-from scipy import stats  # noqa: E402
-
+from cgsim.analysis.effects import t_interval  # noqa: E402
 from cgsim.run import simulate  # noqa: E402
 from cgsim.scenarios import ConfigError, make_config  # noqa: E402
 
@@ -86,9 +85,7 @@ def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
     by = {n: results[i * len(seeds):(i + 1) * len(seeds)] for i, n in enumerate(names)}
     vals = {n: np.array([outcome_value(d["outcome"], w, y) for w, y in by[n]]) for n in names}
     eff = sum(c * vals[n] for n, c in d["effect"].items())
-    mean = float(eff.mean())
-    half = float(stats.t.ppf(0.975, len(eff) - 1) * eff.std(ddof=1) / np.sqrt(len(eff))) if len(eff) > 1 else np.inf
-    lo, hi = mean - half, mean + half
+    mean, lo, hi = t_interval(eff)
     ok = hi < 0 if d["expect"] == "decrease" else lo > 0
     verdict = "REPRODUCED" if ok else "NOT REPRODUCED"
     _figure(name, d, by, eff, (mean, lo, hi, verdict), out_dir)
