@@ -42,6 +42,7 @@ $(STAMP): pyproject.toml
 	@echo "Installing cgsim and dependencies into $(VENV) (pip install -e .[dev])"
 	$(PIP) install --upgrade pip
 	$(PIP) install -e ".[dev]"
+	$(PY) -m cgsim.viz.assets
 	@touch $@
 
 baseline: venv
