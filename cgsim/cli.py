@@ -4,6 +4,13 @@
     cgsim presets                                         neighbourhood and governance presets
     cgsim params [NAME | --group G]                       parameter reference (unit, default, range, source)
     cgsim policies [NAME]                                 policies with mechanism, source and parameters
+    cgsim compare EXPERIMENT.yaml --out DIR [--lang zh]   scenarios x paired replicates → report.md/.html
+    cgsim sweep SWEEP.yaml --out DIR [--resume]           full-factorial / LHS / Sobol design → Parquet store
+    cgsim sensitivity SENS.yaml --out DIR [--resume]      Morris or Sobol indices (SALib) with plots
+
+Experiment commands run on all cores by default (``--workers N``), or on a
+Dask cluster (``--executor dask --scheduler ADDRESS``); ``--resume`` finishes
+an interrupted run without losing or repeating any run.
 
 CONFIG is a preset name (``mianyang_2019``) or a YAML file
 ``{preset: NAME, weeks: W, seed: N, policies: [{name: ID, start_week: K, ...}], ...overrides}``.
@@ -111,6 +118,103 @@ def cmd_policies(a) -> int:
     return 0
 
 
+def cmd_viz(a) -> int:
+    from .viz.launch import serve
+
+    return serve(a.config, port=a.port, host=a.host, lang=a.lang, open_browser=a.open)
+
+
+def _pool_args(a) -> dict:
+    return dict(executor=a.executor, workers=a.workers, scheduler=a.scheduler, resume=a.resume,
+                overwrite=a.overwrite, retry_failed=a.retry_failed, progress=not a.no_progress)
+
+
+def _guarded(fn, *args, **kw):
+    """Run an experiment driver; an interruption leaves finished runs stored and says how to go on."""
+    from .experiment.runner import RunAborted
+
+    try:
+        return fn(*args, **kw)
+    except RunAborted as e:
+        print(f"cgsim: error: {e}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        print("cgsim: interrupted; finished runs are stored, continue with the same command and --resume",
+              file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def _print_status(res: dict) -> None:
+    st = res["status"]
+    print(f"{st['ok']} runs ok, {st['failed']} failed, {st['pending']} pending; {res['wall_seconds']:.1f} s on "
+          f"{res['pool']}", file=sys.stderr)
+
+
+def cmd_compare(a) -> int:
+    from .analysis.labels import outcome_label
+    from .analysis.report import fmt_effect
+    from .experiment.compare import run_compare
+    from .experiment.config import load_experiment
+
+    exp = load_experiment(a.experiment)
+    lang = a.lang or exp.language
+    res = _guarded(run_compare, exp, a.out, lang=lang, **_pool_args(a))
+    _print_status(res)
+    eff = res["effects"]
+    key = eff[eff["group"] == ("all" if "all" in exp.outputs.groups else exp.outputs.groups[0])]
+    labels = {s.name: s.label[lang] for s in exp.scenarios}
+    for sc, d in key.groupby("scenario", sort=False, observed=True):
+        print(f"{labels[sc]} vs {labels[exp.baseline]}:")
+        for r in d.itertuples():
+            mark = " *" if r.clear else ""
+            effect = fmt_effect(r.effect, r.ci_low, r.ci_high, r.outcome, lang)
+            print(f"  {outcome_label(r.outcome, lang):48s} {effect}{mark}")
+    print(f"wrote {res['report_html']} and {res['report_md'].name} (figures/, effects.csv, summary.csv)")
+    return 0 if res["status"]["pending"] == 0 else 1
+
+
+def cmd_sweep(a) -> int:
+    from .experiment.design import load_sweep
+    from .experiment.sweep import run_sweep
+
+    spec = load_sweep(a.sweep)
+    res = _guarded(run_sweep, spec, a.out, **_pool_args(a))
+    _print_status(res)
+    print(f"wrote {a.out} (manifest.json, design.parquet, runs.jsonl, summary/, "
+          f"{', '.join(t + '/' for t in spec.outputs.store)}); load with cgsim.results.load({str(a.out)!r})")
+    return 0 if res["status"]["pending"] == 0 else 1
+
+
+def cmd_sensitivity(a) -> int:
+    from .analysis.sensitivity import run_sensitivity
+    from .experiment.design import load_sweep
+
+    import warnings
+
+    spec = load_sweep(a.config, require="sensitivity")
+    warnings.showwarning = lambda msg, *args, **kw: print(f"cgsim: warning: {msg}", file=sys.stderr)
+    res = _guarded(run_sensitivity, spec, a.out, **_pool_args(a))
+    _print_status(res)
+    idx = res["indices"]
+    cols = ["mu_star", "sigma"] if spec.sensitivity["method"] == "morris" else ["S1", "ST"]
+    print(idx[["outcome", "group", "factor"] + cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"wrote {res['report_md']} and {Path(res['report_html']).name} (figures/, indices.csv)")
+    return 0 if res["status"]["pending"] == 0 else 1
+
+
+def _add_pool_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="output folder (the results store and report)")
+    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores; 1 = this "
+                                                             "process)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local", help="local process pool (default) or a "
+                                                                                  "Dask cluster")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    p.add_argument("--overwrite", action="store_true", help="replace the results already in --out")
+    p.add_argument("--retry-failed", action="store_true", help="with --resume: run failed runs again")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="cgsim", description="Community-governance participation and trust simulator.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -130,6 +234,26 @@ def build_parser() -> argparse.ArgumentParser:
     po = sub.add_parser("policies", help="list policies, or show one in full")
     po.add_argument("name", nargs="?")
     po.set_defaults(fn=cmd_policies)
+    v = sub.add_parser("viz", help="interactive browser view of a community (Solara, on localhost)")
+    v.add_argument("config", nargs="?", default=None, help="preset name or YAML run config (default mianyang_2019)")
+    v.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    v.add_argument("--lang", choices=("en", "zh"), default="en", help="starting language of the labels")
+    v.add_argument("--open", action="store_true", help="open the page in the default browser")
+    v.set_defaults(fn=cmd_viz)
+    c = sub.add_parser("compare", help="compare scenarios on paired replicates and write a report")
+    c.add_argument("experiment", help="experiment config (configs/experiments/*.yaml)")
+    c.add_argument("--lang", choices=("en", "zh"), default=None, help="report language (default: the config's)")
+    _add_pool_options(c)
+    c.set_defaults(fn=cmd_compare)
+    sw = sub.add_parser("sweep", help="run a parameter sweep into a resumable Parquet store")
+    sw.add_argument("sweep", help="sweep config (factors, design, replicates, outputs)")
+    _add_pool_options(sw)
+    sw.set_defaults(fn=cmd_sweep)
+    se = sub.add_parser("sensitivity", help="Morris screening or Sobol indices (SALib) with plots")
+    se.add_argument("config", help="sensitivity config (factors, method, replicates, outputs)")
+    _add_pool_options(se)
+    se.set_defaults(fn=cmd_sensitivity)
     return ap
 
 

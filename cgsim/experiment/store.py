@@ -1,0 +1,177 @@
+"""The results store of an experiment, sweep or sensitivity run: one folder, Parquet, a manifest.
+
+    DIR/manifest.json                        what was asked: kind, spec and its hash, run count, versions, status
+    DIR/design.parquet                       every planned run: run_id, scenario or design point, replicate,
+                                             seed, factor values
+    DIR/runs.jsonl                           the ledger: one line per finished run (ok or failed, error, config hash,
+                                             seed, versions, wall time), appended as each run finishes
+    DIR/<table>/part=NNNN/run-NNNNNNN.parquet  per-run tables (summary, weekly, yearly), partitioned by
+                                             run_id // 1000
+
+A run's files are written (to a temporary name, then renamed) before its
+ledger line, so a run is finished exactly when the ledger says so. After a
+crash or ``kill -9``, ``--resume`` runs only what the ledger lacks; files of a
+run that was cut short are overwritten, never read, so nothing is duplicated.
+A truncated last ledger line is ignored and repaired.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from ..scenarios import ConfigError
+
+FORMAT = "cgsim-store/1"
+MANIFEST, DESIGN, LEDGER = "manifest.json", "design.parquet", "runs.jsonl"
+RUN_TABLES = ("summary", "weekly", "yearly")
+PART_SIZE = 1000
+REPORT_FILES = ("report.md", "report.html", "effects.csv", "summary.csv", "indices.csv", "points.csv")
+
+
+def run_path(root: str | Path, table: str, run_id: int) -> Path:
+    return Path(root) / table / f"part={run_id // PART_SIZE:04d}" / f"run-{run_id:07d}.parquet"
+
+
+def write_run_tables(root: str | Path, run_id: int, tables: dict[str, pd.DataFrame]) -> None:
+    """Write one run's tables atomically (temporary file, then rename)."""
+    for name, df in tables.items():
+        path = run_path(root, name, run_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
+        df.to_parquet(tmp, index=False, compression="zstd")
+        os.replace(tmp, path)
+
+
+def _atomic_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_ledger(root: str | Path) -> list[dict]:
+    """Every complete ledger line (a line cut short by a crash is skipped)."""
+    path = Path(root) / LEDGER
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
+class Store:
+    """A results folder being written (``prepare``) or read (``open``)."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self._ledger = None
+
+    # ---- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, root: str | Path) -> Store:
+        st = cls(root)
+        if not (st.root / MANIFEST).is_file():
+            raise ConfigError(f"{st.root}: not a cgsim results store (no {MANIFEST}).")
+        return st
+
+    @classmethod
+    def prepare(cls, root: str | Path, *, kind: str, spec: dict, spec_hash: str, design: pd.DataFrame,
+                resume: bool = False, overwrite: bool = False) -> Store:
+        """A store ready to take runs: new, overwritten, or resumed after checking it holds this spec."""
+        st = cls(root)
+        exists = (st.root / MANIFEST).is_file()
+        if exists and resume:
+            old = st.manifest()
+            if old.get("spec_hash") != spec_hash:
+                raise ConfigError(f"{st.root}: holds a different {old.get('kind', 'experiment')} "
+                                  f"({old.get('name')!r}, spec {old.get('spec_hash')}); this config has spec "
+                                  f"{spec_hash}. Resume only with the config that started it, or choose a new --out "
+                                  f"(or --overwrite).")
+            st._repair_ledger()
+            for tmp in st.root.glob("*/part=*/.run-*.tmp"):  # files of runs cut short; their runs are redone
+                tmp.unlink(missing_ok=True)
+            return st
+        if exists and not overwrite:
+            raise ConfigError(f"{st.root}: already holds results ({st.manifest().get('name')!r}). Pass --resume to "
+                              f"continue them, --overwrite to start again, or choose a new --out.")
+        if exists:
+            st.clear()
+        elif st.root.exists() and any(st.root.iterdir()) and not overwrite:
+            raise ConfigError(f"{st.root}: folder exists and is not empty. Choose a new --out or pass --overwrite.")
+        st.root.mkdir(parents=True, exist_ok=True)
+        design.to_parquet(st.root / DESIGN, index=False)
+        from ..run import versions
+
+        _atomic_json(st.root / MANIFEST, {
+            "format": FORMAT, "kind": kind, "name": spec.get("name"), "spec_hash": spec_hash, "spec": spec,
+            "n_runs": int(len(design)), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "versions": versions(),
+            "layout": {"design": DESIGN, "ledger": LEDGER,
+                       "tables": {t: f"{t}/part=NNNN/run-NNNNNNN.parquet" for t in RUN_TABLES}},
+            "status": {"ok": 0, "failed": 0, "pending": int(len(design))}})
+        return st
+
+    def clear(self) -> None:
+        """Remove the store's own files and the reports made from it (nothing else in the folder)."""
+        for name in (MANIFEST, DESIGN, LEDGER) + REPORT_FILES:
+            (self.root / name).unlink(missing_ok=True)
+        for t in RUN_TABLES + ("figures",):
+            shutil.rmtree(self.root / t, ignore_errors=True)
+
+    def _repair_ledger(self) -> None:
+        path = self.root / LEDGER
+        if path.is_file():
+            data = path.read_bytes()
+            if data and not data.endswith(b"\n"):
+                with open(path, "r+b") as f:
+                    f.truncate(data.rfind(b"\n") + 1)
+
+    # ---- reading -----------------------------------------------------------
+    def manifest(self) -> dict:
+        return json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+
+    def design(self) -> pd.DataFrame:
+        return pd.read_parquet(self.root / DESIGN)
+
+    def records(self) -> dict[int, dict]:
+        """The latest ledger record of every finished run, by run_id."""
+        return {int(r["run_id"]): r for r in read_ledger(self.root)}
+
+    def todo(self, retry_failed: bool = False) -> list[int]:
+        recs = self.records()
+        done = {i for i, r in recs.items() if r["status"] == "ok" or not retry_failed}
+        return [int(i) for i in self.design()["run_id"] if int(i) not in done]
+
+    # ---- writing -----------------------------------------------------------
+    def write(self, run_id: int, tables: dict[str, pd.DataFrame]) -> None:
+        write_run_tables(self.root, run_id, tables)
+
+    def record(self, rec: dict) -> None:
+        """Append one finished run to the ledger (after its files are in place)."""
+        if self._ledger is None:
+            self._ledger = open(self.root / LEDGER, "a", encoding="utf-8")
+        self._ledger.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+        self._ledger.flush()
+
+    def close(self) -> dict:
+        """Close the ledger and write the run counts into the manifest."""
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+        recs = self.records()
+        m = self.manifest()
+        ok = sum(r["status"] == "ok" for r in recs.values())
+        failed = sum(r["status"] != "ok" for r in recs.values())
+        m["status"] = {"ok": ok, "failed": failed, "pending": m["n_runs"] - ok - failed,
+                       "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        _atomic_json(self.root / MANIFEST, m)
+        return m["status"]

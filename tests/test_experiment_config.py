@@ -1,0 +1,148 @@
+"""Experiment, sweep and sensitivity configs: one clear message naming file, key and what is allowed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cgsim.experiment.config import load_experiment
+from cgsim.experiment.design import load_sweep
+from cgsim.scenarios import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = """\
+preset: mianyang_2019
+weeks: 60
+params: {n_households: 150}
+replicates: 3
+scenarios:
+  base: {}
+  sep: {policies: [{name: 居站分设, start_week: 5}]}
+outputs: {outcomes: [rate_any, yearly.never_participated], groups: [all, migrant]}
+"""
+SWEEP = """\
+preset: mianyang_2019
+weeks: 20
+params: {n_households: 150}
+policies: [{name: station_separation}]
+replicates: 2
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "exp.yaml") -> Path:
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_good_experiment_and_example_configs():
+    for f in sorted((ROOT / "configs" / "experiments").glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        spec = load_sweep(f) if ("factors:" in text) else load_experiment(f)
+        assert spec.seeds
+    exp = load_experiment(ROOT / "configs" / "experiments" / "status_quo_vs_three_policies.yaml")
+    assert [s.name for s in exp.scenarios] == ["status_quo", "station_separation", "micro_fund", "dual_registration"]
+    assert exp.seeds == list(range(1, 21)) and exp.baseline == "status_quo"
+    assert [p["name"] for s in exp.scenarios for p in s.policies] == ["station_separation", "micro_fund",
+                                                                      "dual_registration"]
+
+
+def test_experiment_defaults(tmp_path):
+    exp = load_experiment(_write(tmp_path, GOOD))
+    assert exp.name == "exp" and exp.baseline == "base" and exp.seeds == [1, 2, 3]
+    assert exp.outputs.outcomes == ("rate_any", "yearly.never_participated")
+    assert exp.scenario("sep").label["zh"] == "居站分设" and exp.scenario("base").label["zh"] == "现状"
+    assert exp.job(exp.scenario("sep"), 7)["seed"] == 7
+
+
+@pytest.mark.parametrize("change, must", [
+    (("replicates: 3", "replicats: 3"), ["exp.yaml", "unknown key 'replicats'", "replicates"]),
+    (("replicates: 3", "replicates: 0"), ["exp.yaml", "'replicates'", "[1, 100000]"]),
+    (("replicates: 3", "replicates: [1, 1]"), ["repeats a seed"]),
+    (("replicates: 3", "replicates: many"), ["'replicates'", "count"]),
+    (("rate_any,", "rate_anyy,"), ["exp.yaml", "outputs.outcomes", "'rate_anyy'", "rate_any"]),
+    (("groups: [all, migrant]", "groups: [all, migrants]"), ["outputs.groups", "'migrants'", "migrant"]),
+    (("weeks: 60", "weeks: 30"), ["yearly.never_participated", "weeks >= 52"]),
+    (("  base: {}\n", "  base: {polices: []}\n"), ["unknown key 'scenarios.base.polices'", "policies"]),
+    (("居站分设", "居站"), ["scenarios.sep", "unknown policy '居站'", "居站分设"]),
+    (("start_week: 5", "start_week: 5, leakage: 2"), ["scenarios.sep", "'leakage'", "[0.0, 1.0]"]),
+    (("params: {n_households: 150}", "params: {n_household: 150}"), ["exp.yaml", "unknown key 'n_household'"]),
+    (("preset: mianyang_2019", "preset: atlantis"), ["unknown preset 'atlantis'", "mianyang_2019"]),
+])
+def test_experiment_errors(tmp_path, change, must):
+    old, new = change
+    assert old in GOOD
+    f = _write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(ConfigError) as e:
+        load_experiment(f)
+    for s in must:
+        assert s in str(e.value), (s, str(e.value))
+
+
+def test_experiment_baseline_and_scenario_count(tmp_path):
+    with pytest.raises(ConfigError, match="'baseline' = 'nobody' is not a scenario.*Allowed: base, sep"):
+        load_experiment(_write(tmp_path, GOOD + "baseline: nobody\n"))
+    with pytest.raises(ConfigError, match="at least two"):
+        load_experiment(_write(tmp_path, GOOD.replace("  sep: {policies: [{name: 居站分设, start_week: 5}]}\n", "")))
+
+
+@pytest.mark.parametrize("tail, must", [
+    ("design: {method: lhs}\nfactors: {admin_load: {}}\n", ["'design.samples' is needed"]),
+    ("design: {method: sobol, samples: 10}\nfactors: {admin_load: {}}\n", ["power of two"]),
+    ("design: {method: grid}\nfactors: {admin_load: [0.5]}\n", ["'design.method' = 'grid'", "full_factorial"]),
+    ("factors: {admin_lod: [0.5]}\n", ["sweep.yaml", "'factors.admin_lod'", "admin_load"]),
+    ("factors: {admin_load: [0.5, 2.0]}\n", ["'factors.admin_load' = 2.0", "[0.0, 1.5]"]),
+    ("factors: {rc_staff: [3, 4.5]}\n", ["'factors.rc_staff' = 4.5", "whole"]),
+    ("factors: {evaluation_regime: [upward, votes]}\n", ["level 'votes'", "satisfaction"]),
+    ("factors: {micro_fund.crowdfund: [1, 2]}\n", ["'micro_fund' is not among", "station_separation"]),
+    ("factors: {station_separation.leak: [0.1]}\n", ["no parameter 'leak'", "leakage"]),
+    ("design: {method: lhs, samples: 8}\nfactors: {admin_load: [0.5, 0.8]}\n", ["{low: , high: }"]),
+    ("design: {method: lhs, samples: 8}\nfactors: {firm_present: {}}\n", ["full-factorial"]),
+    ("design: {method: lhs, samples: 8}\nfactors: {admin_load: {low: 0.9, high: 0.2}}\n", ["low (0.9) must be below"]),
+    ("sensitivity: {method: sobol, samples: 12}\nfactors: {admin_load: {}}\n", ["power of two"]),
+    ("sensitivity: {method: morris, on_failure: skip}\nfactors: {admin_load: {}}\n", ["on_failure", "impute"]),
+    ("design: {method: lhs, samples: 8}\nsensitivity: {method: morris}\nfactors: {admin_load: {}}\n", ["not both"]),
+])
+def test_sweep_errors(tmp_path, tail, must):
+    f = _write(tmp_path, SWEEP + tail, "sweep.yaml")
+    with pytest.raises(ConfigError) as e:
+        load_sweep(f)
+    for s in must:
+        assert s in str(e.value), (s, str(e.value))
+
+
+def test_sweep_designs(tmp_path):
+    ff = load_sweep(_write(tmp_path, SWEEP + "factors:\n  admin_load: {low: 0.5, high: 1.1, levels: 3}\n"
+                                             "  station_separation.enabled: [false, true]\n", "a.yaml"))
+    d = ff.design()
+    assert len(d) == 3 * 2 * 2 and list(d.run_id) == list(range(12)) and set(d.seed) == {1, 2}
+    assert sorted(d["admin_load"].unique()) == pytest.approx([0.5, 0.8, 1.1])
+    off = ff.job(d[d["station_separation.enabled"] == False].iloc[0].to_dict())  # noqa: E712
+    assert off["policies"] == [] and off["overrides"]["admin_load"] == 0.5
+    lhs = load_sweep(_write(tmp_path, SWEEP + "design: {method: lhs, samples: 16, seed: 3}\nfactors:\n"
+                                              "  rc_staff: {low: 2, high: 20}\n  station_separation.leakage: {}\n",
+                            "b.yaml"))
+    pts = lhs.points()
+    assert len(pts) == 16 and pts["rc_staff"].between(2, 20).all() and pts["rc_staff"].dtype.kind == "i"
+    assert pts["station_separation.leakage"].between(0, 1).all()
+    assert pts.equals(lhs.points())  # the design is reproducible from its seed
+    job = lhs.job(lhs.design().iloc[0].to_dict())
+    assert job["policies"][0]["leakage"] == pts["station_separation.leakage"][0]
+    sob = load_sweep(_write(tmp_path, SWEEP + "sensitivity: {method: sobol, samples: 8}\n"
+                                              "factors: {admin_load: {}, learn_pos: {}}\n", "c.yaml"))
+    assert sob.kind == "sensitivity" and len(sob.points()) == 8 * (2 + 2)
+
+
+def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):
+    from cgsim.cli import main
+
+    f = _write(tmp_path, GOOD.replace("rate_any,", "rate_anyy,"))
+    p = subprocess.run([sys.executable, "-m", "cgsim.cli", "compare", str(f), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True)
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr and str(f) in p.stderr and "rate_anyy" in p.stderr
+    for cmd in ("sweep", "sensitivity"):
+        assert main([cmd, str(f), "--out", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("cgsim: error: ") and str(f) in err

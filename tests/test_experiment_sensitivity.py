@@ -1,0 +1,88 @@
+"""`cgsim sensitivity`: Morris and Sobol indices (SALib), replicate averaging, explicit failure handling."""
+
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cgsim.analysis.sensitivity import analyse, run_sensitivity
+from cgsim.experiment.design import load_sweep
+from cgsim.scenarios import ConfigError
+
+BASE = """\
+name: sens
+preset: mianyang_2019
+weeks: 8
+params: {n_households: 150, burn_in_weeks: 4}
+replicates: 2
+factors:
+  beta_trust: {low: 0.0, high: 2.0}
+  learn_pos: {low: 0.01, high: 0.1}
+  admin_load: {low: 0.4, high: 1.2}
+outputs: {outcomes: [rate_any], groups: [all]}
+"""
+
+
+def _spec(tmp_path, sens):
+    f = tmp_path / "sens.yaml"
+    f.write_text(BASE + f"sensitivity: {sens}\n", encoding="utf-8")
+    return load_sweep(f, require="sensitivity")
+
+
+def _fake_results(spec, drop_points=()):
+    """A store's summary for y = 3 x1 + 0.3 x2 + 0 x3 (+ replicate noise), some points failed."""
+    pts = spec.points()
+    rows = []
+    for rep in range(len(spec.seeds)):
+        for _, p in pts.iterrows():
+            if p["point"] in drop_points:
+                continue
+            y = 3 * p["beta_trust"] / 2 + 0.3 * (p["learn_pos"] - 0.01) / 0.09 + 1e-3 * rep
+            rows.append({"point": p["point"], "replicate": rep, "group": "all", "outcome": "rate_any", "value": y})
+    return SimpleNamespace(summary=pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize("sens, key", [("{method: morris, samples: 12, num_levels: 4}", "mu_star"),
+                                       ("{method: sobol, samples: 64}", "ST")])
+def test_indices_rank_factors(tmp_path, sens, key):
+    spec = _spec(tmp_path, sens)
+    idx, means = analyse(spec, _fake_results(spec))
+    v = idx.set_index("factor")[key]
+    assert v["beta_trust"] > v["learn_pos"] > v["admin_load"] - 1e-9 and abs(v["admin_load"]) < 0.05
+    assert (means["replicates"] == 2).all() and (idx["failed_points"] == 0).all()
+
+
+def test_failed_points_are_dropped_imputed_or_stop(tmp_path):
+    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: drop}")
+    res = _fake_results(spec, drop_points={5})  # point 5 lies in the second trajectory (4 points each)
+    with pytest.warns(UserWarning, match="dropped 1 of 6 trajectories"):
+        idx, _ = analyse(spec, res)
+    assert (idx["failed_points"] == 1).all() and (idx["dropped_points"] == 4).all()
+    spec.sensitivity["on_failure"] = "impute"
+    with pytest.warns(UserWarning, match="imputed 1 failed design points"):
+        idx, _ = analyse(spec, res)
+    assert (idx["imputed_points"] == 1).all()
+    spec.sensitivity["on_failure"] = "error"
+    with pytest.raises(ConfigError, match="1 design points have no finished run"):
+        analyse(spec, res)
+    # a point with one of two replicates failed keeps the other (counted, not dropped)
+    spec.sensitivity["on_failure"] = "drop"
+    part = _fake_results(spec)
+    part.summary = part.summary[~((part.summary.point == 2) & (part.summary.replicate == 1))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        idx, means = analyse(spec, part)
+    assert (idx["partial_points"] == 1).all() and means.loc[means.point == 2, "replicates"].item() == 1
+
+
+def test_morris_end_to_end(tmp_path):
+    spec = _spec(tmp_path, "{method: morris, samples: 3, num_levels: 4, seed: 3}")
+    spec.factors = spec.factors[:2]
+    res = run_sensitivity(spec, tmp_path / "out", workers=1, progress=False)
+    assert res["status"]["ok"] == 3 * 3 * 2
+    idx = pd.read_csv(tmp_path / "out" / "indices.csv")
+    assert list(idx["factor"]) == ["beta_trust", "learn_pos"] and np.isfinite(idx["mu_star"]).all()
+    assert (tmp_path / "out" / "report.html").read_text().count("data:image/png") == 1
+    assert "Morris" in (tmp_path / "out" / "report.md").read_text()
