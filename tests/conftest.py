@@ -19,3 +19,9 @@ def small_model(**kw):
     kw = {**SMALL, **kw}
     kw.setdefault("rng", 3)
     return CommunityModel(**kw)
+
+
+def weekly_mean(m, col, start=52, group="all"):
+    """Mean of a weekly column over the weeks from ``start`` on, for one group (default: all residents)."""
+    w = m.weekly_frame()
+    return w[(w.group == group) & (w.week >= start)][col].mean()

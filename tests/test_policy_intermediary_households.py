@@ -5,13 +5,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import small_model
+from tests.conftest import weekly_mean as _after
 
 SEEDS = (1, 2, 3, 4, 5)
-
-
-def _after(m, col, start=52):
-    w = m.weekly_frame()
-    return w[(w.group == "all") & (w.week >= start)][col].mean()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from functools import cache
 import numpy as np
 
 from tests.conftest import small_model
+from tests.conftest import weekly_mean as _after
 
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -18,11 +19,6 @@ def _pairs(**kw):
         p = small_model(rng=s, weeks=156, policies=[{"name": "micro_fund", "start_week": 26}], **kw).run()
         out.append((b, p))
     return out
-
-
-def _after(m, col, start=52):
-    w = m.weekly_frame()
-    return w[(w.group == "all") & (w.week >= start)][col].mean()
 
 
 def _diff(pairs, col):

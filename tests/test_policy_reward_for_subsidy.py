@@ -4,6 +4,7 @@ and build more public good, the more so the higher the match; the reward is paid
 import numpy as np
 
 from tests.conftest import small_model
+from tests.conftest import weekly_mean as _after
 
 SEEDS = (1, 2, 3, 4, 5)
 WEEKS = 130
@@ -12,11 +13,6 @@ WEEKS = 130
 def _run(seed, **pol):
     policies = [{"name": "reward_for_subsidy", "start_week": 26, **pol}] if pol else None
     return small_model(rng=seed, weeks=WEEKS, policies=policies).run()
-
-
-def _after(m, col, start=52):
-    w = m.weekly_frame()
-    return w[(w.group == "all") & (w.week >= start)][col].mean()
 
 
 def test_reward_for_subsidy_raises_coproduction_and_public_good():

@@ -3,6 +3,7 @@
 import numpy as np
 
 from tests.conftest import small_model
+from tests.conftest import weekly_mean as _after
 
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -14,11 +15,6 @@ def _paired(**pol):
         p = small_model(rng=s, weeks=104, policies=[{"name": "station_separation", "start_week": 26, **pol}]).run()
         out.append((b, p))
     return out
-
-
-def _after(m, col, start=52):
-    w = m.weekly_frame()
-    return w[(w.group == "all") & (w.week >= start)][col].mean()
 
 
 def test_station_separation_frees_committee_time_and_lowers_government_image():

@@ -6,6 +6,7 @@ from functools import cache
 import numpy as np
 
 from tests.conftest import small_model
+from tests.conftest import weekly_mean as _after
 
 SEEDS = (1, 2, 3, 4, 5)
 WEEKS = 104
@@ -15,11 +16,6 @@ WEEKS = 104
 def _run(seed, **pol):
     policies = [{"name": "work_access_list", "start_week": 26, **pol}] if pol else None
     return small_model(rng=seed, weeks=WEEKS, policies=policies).run()
-
-
-def _after(m, col, start=52):
-    w = m.weekly_frame()
-    return w[(w.group == "all") & (w.week >= start)][col].mean()
 
 
 def _diff(col, **pol):

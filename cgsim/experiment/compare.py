@@ -7,14 +7,12 @@ seed 2, ...), so an interrupted comparison already holds complete pairs;
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 
 from .config import Experiment, spec_hash
-from .executors import make_pool
-from .runner import execute
+from .runner import run_into_store
 from .store import Store
 
 
@@ -43,21 +41,14 @@ def run_compare(exp: Experiment, out: str | Path, *, executor: str = "local", wo
             row = by_id.loc[rid]
             yield {"run_id": rid, **exp.job(scen[row["scenario"]], int(row["seed"]))}
 
-    t0 = time.perf_counter()
-    label = ""
-    try:
-        with make_pool(executor, workers, scheduler) as pool:
-            label = pool.label
-            counts = execute(jobs(), store, pool, total=len(d), done_before=len(d) - len(todo), progress=progress,
-                             on_result=on_result, desc=exp.name)
-    finally:
-        status = store.close()
-    wall = time.perf_counter() - t0
-    result = {"ran": counts, "status": status, "wall_seconds": wall, "pool": label, "out": out}
+    result = run_into_store(jobs(), store, executor=executor, workers=workers, scheduler=scheduler, total=len(d),
+                            done_before=len(d) - len(todo), progress=progress, on_result=on_result, desc=exp.name)
+    result["out"] = out
     if report:
         from ..analysis.report import write_compare_report
         from ..results import load
 
-        result.update(write_compare_report(exp, load(out), out, lang or exp.language, wall_seconds=wall,
-                                           pool_label=label, config_path=exp.source))
+        result.update(write_compare_report(exp, load(out), out, lang or exp.language,
+                                           wall_seconds=result["wall_seconds"], pool_label=result["pool"],
+                                           config_path=exp.source))
     return result

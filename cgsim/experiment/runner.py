@@ -8,6 +8,7 @@ of runs. The progress bar (tqdm, on stderr) shows runs done, rate and ETA.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -82,3 +83,21 @@ def execute(jobs: Iterable[dict], store: Store, pool: Pool, *, total: int, done_
         if bar is not None:
             bar.close()
     return counts
+
+
+def run_into_store(jobs: Iterable[dict], store: Store, *, executor: str, workers: int | None,
+                   scheduler: str | None, total: int, done_before: int, progress: bool,
+                   on_result: Callable | None, desc: str) -> dict:
+    """Run ``jobs`` on a fresh pool into ``store``, always closing the store; counts, status, timing, pool."""
+    from .executors import make_pool
+
+    t0 = time.perf_counter()
+    label = ""
+    try:
+        with make_pool(executor, workers, scheduler) as pool:
+            label = pool.label
+            counts = execute(jobs, store, pool, total=total, done_before=done_before, progress=progress,
+                             on_result=on_result, desc=desc)
+    finally:
+        status = store.close()
+    return {"ran": counts, "status": status, "wall_seconds": time.perf_counter() - t0, "pool": label}

@@ -7,13 +7,11 @@ with nothing lost or repeated. Failed runs are recorded with their error.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from .config import spec_hash
 from .design import SweepSpec
-from .executors import make_pool
-from .runner import execute
+from .runner import run_into_store
 from .store import Store
 
 
@@ -34,14 +32,6 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: str = "local", work
             yield {"run_id": rid, **spec.job({"seed": rows.at[rid, "seed"],
                                               **{f.name: rows.at[rid, f.name] for f in spec.factors}})}
 
-    t0 = time.perf_counter()
-    label = ""
-    try:
-        with make_pool(executor, workers, scheduler) as pool:
-            label = pool.label
-            counts = execute(jobs(), store, pool, total=len(d), done_before=len(d) - len(todo), progress=progress,
-                             on_result=on_result, desc=spec.name)
-    finally:
-        status = store.close()
-    return {"ran": counts, "status": status, "wall_seconds": time.perf_counter() - t0, "pool": label, "out": out,
-            "n_runs": len(d)}
+    result = run_into_store(jobs(), store, executor=executor, workers=workers, scheduler=scheduler, total=len(d),
+                            done_before=len(d) - len(todo), progress=progress, on_result=on_result, desc=spec.name)
+    return {**result, "out": out, "n_runs": len(d)}
