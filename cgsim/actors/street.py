@@ -6,6 +6,13 @@ work (``admin_load`` x committee hours). Bodies that take work off the
 committee (a service station under 居站分设, ``001 §3.2``; a work-access list,
 ``001 §3.2``/``004``) register as absorbers; each keeps a share of the load and
 lets a ``leakage`` share of it through to the committee anyway.
+
+In a district (``cgsim.district``) one street office governs many
+communities: each community's ``StreetOffice`` is then the office's desk for
+that community, and the district office sets its ``pressure`` each week (the
+office's supervision attention for that community relative to the
+single-community calibration). ``pressure`` is 1 for a single community, so
+a single community runs exactly as without a district.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ class StreetOffice(mesa.Agent):
         self.evaluation_regime = evaluation_regime
         self.gov_intensity = gov_intensity
         self.absorbers: list = []  # objects with .absorb(hours) -> hours kept off the committee
+        # multiplier on the pushed load set by a district's street office (1: a single community);
+        # a community built inside a district finds its starting value on the model (``street_pressure``)
+        self.pressure = float(getattr(model, "street_pressure", 1.0))
 
     def register_absorber(self, absorber) -> None:
         if absorber not in self.absorbers:
@@ -31,7 +41,7 @@ class StreetOffice(mesa.Agent):
 
     def push_admin_work(self, committee_hours: float) -> float:
         """Hours of administrative work that reach the committee this week."""
-        demand = self.admin_load * committee_hours
+        demand = self.admin_load * self.pressure * committee_hours
         for a in self.absorbers:
             demand -= a.absorb(demand)
         return max(demand, 0.0)
