@@ -33,9 +33,24 @@ def _fmt_range(lo, hi) -> str:
 
 
 def cmd_run(a) -> int:
+    from .district import is_district_config
     from .run import simulate, write_run
     from .scenarios import load_config
 
+    if is_district_config(a.config):  # a YAML with a top-level `communities:` key: one street office's district
+        from .district import run_district_config
+
+        res = run_district_config(a.config, a.out, seed=a.seed, weeks=a.weeks, figure=not a.no_figure)
+        m = res.meta
+        print(f"{m['name']}: {m['n_communities']} communities, {m['n_residents']} residents, {m['weeks']} weeks, "
+              f"seed {m['seed']}, {len(m['policies'])} community polic{'y' if len(m['policies']) == 1 else 'ies'} "
+              f"({m['wall_seconds']} s)")
+        y = res.yearly[res.yearly["group"] == "all"]
+        cols = ["community", "year", "n", "never_participated", "trust_committee", "sees_rc_as_government",
+                "rc_admin_share", "street_pressure", "capacity"]
+        print(y[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(f"wrote {a.out}/weekly.parquet, yearly.parquet, meta.json" + ("" if a.no_figure else ", summary.png"))
+        return 0
     cfg = load_config(a.config, seed=a.seed, weeks=a.weeks)
     if cfg.seed is None:
         cfg.seed = 1
@@ -219,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="cgsim", description="Community-governance participation and trust simulator.")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run one configuration and write its results")
-    r.add_argument("config", help="preset name or YAML run config")
+    r.add_argument("config", help="preset name, YAML run config, or district config (a top-level "
+                                  "`communities:` list)")
     r.add_argument("--seed", type=int, default=None, help="random seed (overrides the config)")
     r.add_argument("--weeks", type=int, default=None, help="weeks to simulate (overrides the config)")
     r.add_argument("--out", required=True, help="output folder")
