@@ -7,6 +7,7 @@
     cgsim compare EXPERIMENT.yaml --out DIR [--lang zh]   scenarios x paired replicates → report.md/.html
     cgsim sweep SWEEP.yaml --out DIR [--resume]           full-factorial / LHS / Sobol design → Parquet store
     cgsim sensitivity SENS.yaml --out DIR [--resume]      Morris or Sobol indices (SALib) with plots
+    cgsim calibrate --survey S --params P1,P2 --out DIR   fit parameters to survey figures (SMM, intervals)
 
 Experiment commands run on all cores by default (``--workers N``), or on a
 Dask cluster (``--executor dask --scheduler ADDRESS``); ``--resume`` finishes
@@ -217,6 +218,50 @@ def cmd_sensitivity(a) -> int:
     return 0 if res["status"]["pending"] == 0 else 1
 
 
+def _parse_sets(items: list[str]) -> dict:
+    import yaml
+
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ConfigError(f"--set {item!r}: expected NAME=VALUE (e.g. --set admin_load=0.9).")
+        k, v = item.split("=", 1)
+        out[k.strip()] = yaml.safe_load(v)
+    return out
+
+
+def cmd_calibrate(a) -> int:
+    from .calibration import calibrate, make_spec
+
+    spec = make_spec(a.survey, a.preset, a.params, seeds=a.seeds, calibration=a.calibration,
+                     overrides=_parse_sets(a.set), stationarity=not a.no_stationarity, step=a.step,
+                     max_evals=a.max_evals, check_seeds=a.check_seeds)
+    save_as = None
+    if a.save is not None:
+        save_as = a.save or spec.survey.survey
+    command = "cgsim calibrate " + " ".join(_shell_quote(x) for x in (a.argv or []))
+    log = None if a.quiet else (lambda msg: print(msg, flush=True))
+    doc = calibrate(spec, a.out, workers=a.workers, save_as=save_as, restart=a.restart, progress=log,
+                    command=command)
+    print(f"\nestimate ({doc['status']}; objective {doc['objective']}):")
+    for n, iv in doc["intervals"].items():
+        print(f"  {n:28s} {iv['estimate']:10.4g}   95% [{iv['low']:.4g}, {iv['high']:.4g}]   {iv['identification']}")
+    held = sum(r["holds"] for r in doc["fit"])
+    print(f"survey figures within tolerance on {'fresh' if spec.check_seeds else 'fit'} seeds: {held}/{len(doc['fit'])}")
+    for r in doc["fit"]:
+        print(f"  {r['column']:34s} survey {r['target']:.3f}  simulated {r['simulated']:.3f}  "
+              f"{'ok' if r['holds'] else 'MISS'}")
+    print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
+          + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
+    return 0
+
+
+def _shell_quote(x: str) -> str:
+    import shlex
+
+    return shlex.quote(x)
+
+
 def _add_pool_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="output folder (the results store and report)")
     p.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores; 1 = this "
@@ -270,11 +315,36 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("config", help="sensitivity config (factors, method, replicates, outputs)")
     _add_pool_options(se)
     se.set_defaults(fn=cmd_sensitivity)
+    ca = sub.add_parser("calibrate", help="fit chosen parameters to survey figures (SMM with intervals)",
+                        description="Fit chosen parameters to a survey's figures by simulated method of moments "
+                                    "with common random numbers; writes calibrated.yaml (estimate, 95%% intervals, "
+                                    "fit table), report.md and convergence.png. Rerun the same command to resume.")
+    ca.add_argument("--survey", required=True, help="survey name (data/surveys/NAME.yaml) or a survey YAML file")
+    ca.add_argument("--preset", default=None, help="neighbourhood preset to fit (default: the survey's)")
+    ca.add_argument("--params", required=True, help="comma-separated parameters to fit (see `cgsim params`)")
+    ca.add_argument("--out", required=True, help="output folder (report, plot, evaluation log)")
+    ca.add_argument("--calibration", default=None, help="calibrated set the other parameters come from (default: "
+                                                        "the preset's; 'none' for schema defaults)")
+    ca.add_argument("--set", action="append", metavar="NAME=VALUE", help="fix a parameter (repeatable)")
+    ca.add_argument("--seeds", type=int, default=4, help="fit seeds per evaluation, common to all points "
+                                                         "(default 4)")
+    ca.add_argument("--check-seeds", type=int, default=10, help="fresh seeds for the fit report (default 10)")
+    ca.add_argument("--max-evals", type=int, default=300, help="evaluation budget (default 300)")
+    ca.add_argument("--step", type=float, default=0.02, help="finite-difference step, share of each range "
+                                                             "(default 0.02)")
+    ca.add_argument("--no-stationarity", action="store_true", help="do not ask the status quo to be a steady state")
+    ca.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    ca.add_argument("--save", nargs="?", const="", default=None, metavar="NAME",
+                    help="also install the set as data/calibrated/NAME.yaml (default NAME: the survey's)")
+    ca.add_argument("--restart", action="store_true", help="discard the evaluations already in --out")
+    ca.add_argument("--quiet", action="store_true", help="no progress lines")
+    ca.set_defaults(fn=cmd_calibrate)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[2:] if argv is None else argv[1:])
     try:
         return args.fn(args)
     except ConfigError as e:

@@ -3,7 +3,9 @@
 A run config is ``{preset: NAME, governance: NAME, weeks: W, seed: N,
 policies: [{name: ID, start_week: K, ...}], ...parameter overrides}``.
 Parameters merge in this order: schema defaults ← the calibrated set the
-neighbourhood preset names (``data/calibrated/``) ← the neighbourhood preset
+neighbourhood preset names (``data/calibrated/``, written by ``cgsim
+calibrate``; ``calibration: NAME`` in a run config picks another, ``none``
+none) ← the neighbourhood preset
 (``configs/neighbourhoods/``) ← the governance preset
 (``configs/governance/``) ← the config's own overrides. Every problem
 (unknown key, wrong type, out-of-range value, unknown preset or policy,
@@ -31,7 +33,9 @@ CONFIG_DIR = ROOT / "configs"
 NEIGHBOURHOODS = CONFIG_DIR / "neighbourhoods"
 GOVERNANCE = CONFIG_DIR / "governance"
 CALIBRATED = ROOT / "data" / "calibrated"
-RUN_KEYS = ("preset", "governance", "weeks", "seed", "policies", "name", "description")
+RUN_KEYS = ("preset", "calibration", "governance", "weeks", "seed", "policies", "name", "description")
+#: ``calibration: none`` runs a preset on schema defaults (no calibrated set)
+NO_CALIBRATION = "none"
 DEFAULT_WEEKS = 156
 
 
@@ -102,19 +106,34 @@ def validate_params(values: dict, source: str | None, origin: str = "") -> Model
         raise ConfigError("\n".join(describe_param_error(x, source, origin) for x in e.errors())) from None
 
 
-def calibrated_params(name: str) -> dict:
-    f = CALIBRATED / f"{name}.yaml"
-    if not f.is_file():
+def calibration_names() -> list[str]:
+    return sorted(f.stem for f in CALIBRATED.glob("*.yaml")) if CALIBRATED.is_dir() else []
+
+
+def calibrated_params(name: str, source: str | None = None, _seen: tuple = ()) -> dict:
+    """The parameter set ``data/calibrated/<name>.yaml``, on top of the set it ``inherits`` (if any)."""
+    if name in (None, NO_CALIBRATION):
         return {}
+    f = CALIBRATED / f"{name}.yaml"
+    if not isinstance(name, str) or not f.is_file():
+        raise ConfigError(f"{_where(source)}unknown calibration {name!r}.{_closest(name, calibration_names())} "
+                          f"Allowed: {', '.join(calibration_names() + [NO_CALIBRATION])} (files in data/calibrated/).")
+    if name in _seen:
+        raise ConfigError(f"{f}: 'inherits' forms a cycle ({' -> '.join(_seen + (name,))}).")
     data = read_yaml(f, "calibrated parameter")
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise ConfigError(f"{f}: 'params' must be a mapping.")
-    return params
+    base = calibrated_params(data["inherits"], str(f), _seen + (name,)) if data.get("inherits") else {}
+    return {**base, **params}
 
 
-def load_preset(name: str, source: str | None = None) -> tuple[dict, dict]:
-    """(parameter values, preset metadata) for a neighbourhood preset, calibrated set included."""
+def load_preset(name: str, source: str | None = None, calibration: str | None = None) -> tuple[dict, dict]:
+    """(parameter values, preset metadata) for a neighbourhood preset, calibrated set included.
+
+    ``calibration`` replaces the calibrated set the preset names (``"none"``: schema defaults);
+    out-of-sample validation runs one survey's preset on another survey's calibration.
+    """
     f = NEIGHBOURHOODS / f"{name}.yaml"
     if not isinstance(name, str) or not f.is_file():
         raise ConfigError(f"{_where(source)}unknown preset {name!r}.{_closest(name, preset_names())} "
@@ -124,7 +143,8 @@ def load_preset(name: str, source: str | None = None) -> tuple[dict, dict]:
     if unknown:
         raise ConfigError(f"{f}: unknown key '{sorted(unknown)[0]}'. Allowed: description, source, calibration, "
                           f"params.")
-    values = dict(calibrated_params(data["calibration"])) if data.get("calibration") else {}
+    cal = calibration if calibration is not None else data.get("calibration")
+    values = dict(calibrated_params(cal, source if calibration is not None else str(f)))
     values.update(data.get("params") or {})
     validate_params(values, str(f))
     return values, data
@@ -155,6 +175,7 @@ class RunConfig:
     overrides: dict = field(default_factory=dict)
     source: str | None = None
     name: str | None = None
+    calibration: str | None = None  # None: the preset's own calibrated set
 
     def build_policies(self) -> list:
         from .policies import resolve
@@ -168,6 +189,8 @@ class RunConfig:
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"preset": self.preset, "weeks": self.weeks, "seed": self.seed}
+        if self.calibration is not None:
+            d["calibration"] = self.calibration
         if self.governance:
             d["governance"] = self.governance
         d["policies"] = [dict(x) for x in self.policies]
@@ -233,9 +256,9 @@ def _check_int(value: Any, key: str, lo: int, hi: int, source: str | None) -> in
 
 def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
                 seed: Any = None, governance: str | None = None, overrides: dict | None = None,
-                source: str | None = None, name: str | None = None) -> RunConfig:
+                source: str | None = None, name: str | None = None, calibration: str | None = None) -> RunConfig:
     overrides = dict(overrides or {})
-    values, _ = load_preset(preset, source)
+    values, _ = load_preset(preset, source, calibration)
     gov_policies: list = []
     if governance:
         gov = load_governance(governance, source)
@@ -256,7 +279,7 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
         raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number >= 0.")
     pols = gov_policies + _check_policies(policies, source)
     return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
-                     overrides=overrides, source=source, name=name)
+                     overrides=overrides, source=source, name=name, calibration=calibration)
 
 
 def load_config(spec: str | os.PathLike, *, seed: int | None = None, weeks: int | None = None) -> RunConfig:
@@ -269,6 +292,7 @@ def load_config(spec: str | os.PathLike, *, seed: int | None = None, weeks: int 
     src = str(path)
     preset = data.pop("preset", "mianyang_2019")
     governance = data.pop("governance", None)
+    calibration = data.pop("calibration", None)
     policies = data.pop("policies", None)
     fweeks = data.pop("weeks", None)
     fseed = data.pop("seed", None)
@@ -278,4 +302,4 @@ def load_config(spec: str | os.PathLike, *, seed: int | None = None, weeks: int 
         raise ConfigError(f"{src}: 'preset' must be a preset name. Allowed: {', '.join(preset_names())}.")
     return make_config(preset, policies=policies, weeks=weeks if weeks is not None else fweeks,
                        seed=seed if seed is not None else fseed, governance=governance, overrides=data,
-                       source=src, name=name or path.stem)
+                       source=src, name=name or path.stem, calibration=calibration)

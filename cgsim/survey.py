@@ -88,7 +88,11 @@ def simulated_values(survey: Survey, yearly: pd.DataFrame) -> pd.DataFrame:
 
 def compare(survey: Survey, yearly: pd.DataFrame) -> pd.DataFrame:
     """Target vs simulated mean with a 95% interval over seeds, per figure."""
-    sim = simulated_values(survey, yearly)
+    return compare_values(survey, simulated_values(survey, yearly))
+
+
+def compare_values(survey: Survey, sim: pd.DataFrame) -> pd.DataFrame:
+    """``compare`` on a table of simulated figures (one row per seed, one column per target column)."""
     rows = []
     k = len(sim)
     for t in survey.targets:

@@ -1,0 +1,101 @@
+"""What a calibration fits: survey, preset, free parameters and search settings, validated.
+
+Free parameters must be numeric model parameters with a schema range
+(``cgsim params``); the search works in each parameter's range scaled to
+[0, 1], so a step of 0.02 is 2% of the plausible range whatever the unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..params import param_table
+from ..scenarios import NO_CALIBRATION, ConfigError, _closest, load_preset, validate_params
+from ..survey import SURVEY_DIR, Survey, load_survey
+
+#: fit seeds are distinct from the seeds analysts report (1, 2, ...) so fit and check do not share luck
+FIT_SEED_BASE = 9001
+#: stationarity pseudo-moments: the status quo should not drift over its first year by itself
+STATIONARITY = (("wait_and_see", 0.01), ("active", 0.01), ("aware", 0.01), ("capacity", 0.02))
+
+
+@dataclass
+class CalibrationSpec:
+    survey_file: str
+    preset: str
+    params: list[str]
+    lo: list[float]
+    hi: list[float]
+    start: list[float]
+    seeds: list[int]
+    calibration: str | None = None        # calibrated set the other parameters come from (None: the preset's)
+    overrides: dict = field(default_factory=dict)
+    weeks: int = 52
+    stationarity: bool = True
+    step: float = 0.02                    # finite-difference step, share of each parameter's range
+    max_evals: int = 300
+    check_seeds: list[int] = field(default_factory=lambda: list(range(1, 11)))
+    survey_text: str = ""                 # the survey file's content, part of the fingerprint
+
+    @property
+    def survey(self) -> Survey:
+        return load_survey(self.survey_file)
+
+    def fingerprint(self) -> str:
+        """Hash of everything that determines the evaluations (not the search budget or check seeds)."""
+        d = asdict(self)
+        for k in ("max_evals", "check_seeds", "survey_file"):
+            d.pop(k)
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _float_params() -> dict[str, dict]:
+    return {r["name"]: r for r in param_table() if r["lo"] is not None and r["hi"] is not None
+            and r["type"] == "float"}
+
+
+def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *, seeds: int = 4,
+              calibration: str | None = None, overrides: dict | None = None, stationarity: bool = True,
+              step: float = 0.02, max_evals: int = 300, check_seeds: int = 10, weeks: int = 52) -> CalibrationSpec:
+    """Validate the pieces of a calibration; every mistake is a ``ConfigError`` naming what is allowed."""
+    sv = load_survey(survey)
+    path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
+    preset = preset or sv.preset
+    if isinstance(params, str):
+        params = [p.strip() for p in params.split(",") if p.strip()]
+    if not params:
+        raise ConfigError("--params: name at least one parameter to fit (see `cgsim params`).")
+    allowed = _float_params()
+    for name in params:
+        if name not in allowed:
+            raise ConfigError(f"--params: '{name}' is not a continuous model parameter with a range."
+                              f"{_closest(name, allowed)} Allowed: see `cgsim params` (docs/PARAMETERS.md).")
+    if len(set(params)) != len(params):
+        raise ConfigError("--params: a parameter is named twice.")
+    overrides = dict(overrides or {})
+    clash = sorted(set(params) & set(overrides))
+    if clash:
+        raise ConfigError(f"--set {clash[0]}: a fitted parameter cannot also be fixed.")
+    if seeds < 1 or seeds > 64:
+        raise ConfigError(f"--seeds {seeds}: must be between 1 and 64.")
+    if not 0.001 <= step <= 0.2:
+        raise ConfigError(f"--step {step}: must be in [0.001, 0.2] (share of each parameter's range).")
+    if max_evals < 1:
+        raise ConfigError(f"--max-evals {max_evals}: must be at least 1.")
+    values, _ = load_preset(preset, None, calibration)
+    values.update(overrides)
+    defaults = validate_params(values, "--set").model_dump()
+    lo = [float(allowed[n]["lo"]) for n in params]
+    hi = [float(allowed[n]["hi"]) for n in params]
+    start = [min(max(float(defaults[n]), a), b) for n, a, b in zip(params, lo, hi)]
+    return CalibrationSpec(
+        survey_file=str(path), preset=preset, params=list(params), lo=lo, hi=hi, start=start,
+        seeds=list(range(FIT_SEED_BASE, FIT_SEED_BASE + seeds)), calibration=calibration, overrides=overrides,
+        weeks=max(weeks, 52 * (sv.year + 1)), stationarity=stationarity, step=step, max_evals=max_evals,
+        check_seeds=list(range(1, check_seeds + 1)), survey_text=path.read_text(encoding="utf-8"))
+
+
+__all__ = ["CalibrationSpec", "make_spec", "STATIONARITY", "FIT_SEED_BASE", "NO_CALIBRATION"]
