@@ -390,7 +390,9 @@ class DistrictModel(mesa.Model):
                  governance: str | None = None, weeks: int | None = None, rng: Any = None,
                  build_space: bool = False, **overrides: Any):
         if isinstance(config, DistrictConfig):
-            pass
+            if overrides or weeks is not None:
+                raise ConfigError("DistrictModel: parameter overrides and weeks go into the DistrictConfig "
+                                  "(make_district_config(..., overrides=..., weeks=...)), not beside it.")
         elif config is not None:
             config = load_district_config(config, seed=rng, weeks=weeks, overrides=overrides)
         else:
