@@ -15,6 +15,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .dynamics.capacity import STAGE_LABELS as C_STAGES
+from .dynamics.participation import any_event
 from .population import (ACT, AGE_LABELS, ATTENTIVE, ACTIVE, COPROD, DELIB, ELDERLY, PARTY_LABELS, UNEMPLOYED,
                          VOICE, WAIT, YOUTH)
 
@@ -129,7 +130,8 @@ class Recorder:
         self.sizes = masks.sum(axis=1).astype(np.float64)
         self._inv = 1.0 / np.maximum(self.sizes, 1.0)
         self.vulnerable = vulnerable_mask(pop).astype(np.float64)
-        self._buf = np.empty((pop.n, len(WEEKLY_RESIDENT)))
+        self._groups_t = np.ascontiguousarray(masks.T, dtype=np.float64)  # (n, groups), for one dense product
+        self._buf = np.empty((len(WEEKLY_RESIDENT), pop.n))
         self.weekly_res: list[np.ndarray] = []
         self.weekly_com: list[dict] = []
         self.yearly_res: list[np.ndarray] = []
@@ -137,38 +139,69 @@ class Recorder:
         self._year_admin: list[float] = []
         self._year_cost = 0.0
         self._year = dict(resolved=0, petitions=0, answered=0, ignored=0, resolve_weeks=0.0)
+        self._com_week: tuple[int, dict] | None = None  # this week's community figures, reused by snapshot()
+        self._cross = (None, None, 0)  # (tie list, attribute, cross-group ties): recounted when either changes
 
     # ---- weekly -----------------------------------------------------------
     def _resident_matrix(self) -> np.ndarray:
-        m, pop = self.model, self.model.population
+        """This week's per-resident measures, one row per column of ``WEEKLY_RESIDENT`` (columns x n)."""
+        pop = self.model.population
         ev = pop.week_events
-        cols = (ev[:, ACT], ev[:, VOICE], ev[:, DELIB], ev[:, COPROD], ev.any(axis=1), pop.aware, pop.asked,
-                pop.trust_gen >= 0.5, pop.trust_gen, pop.trust_rc, pop.efficacy, pop.satisfaction, pop.belonging,
-                pop.admin_perception >= 0.5, pop.stage == WAIT, pop.stage == ATTENTIVE, pop.stage == ACTIVE)
         buf = self._buf
-        for j, col in enumerate(cols):
-            buf[:, j] = col
+        buf[0:4] = ev.T
+        buf[4] = any_event(ev)
+        buf[5] = pop.aware
+        buf[6] = pop.asked
+        np.greater_equal(pop.trust_gen, 0.5, out=buf[7])
+        buf[8] = pop.trust_gen
+        buf[9] = pop.trust_rc
+        buf[10] = pop.efficacy
+        buf[11] = pop.satisfaction
+        buf[12] = pop.belonging
+        np.greater_equal(pop.admin_perception, 0.5, out=buf[13])
+        st = pop.stage
+        np.equal(st, WAIT, out=buf[14])
+        np.equal(st, ATTENTIVE, out=buf[15])
+        np.equal(st, ACTIVE, out=buf[16])
         return buf
+
+    def _group_means(self) -> np.ndarray:
+        """(groups, columns) means of the weekly resident measures: one dense matrix product."""
+        means = (self._resident_matrix() @ self._groups_t).T
+        means *= self._inv[:, None]
+        return means
+
+    def _cross_ties(self) -> int:
+        net, attr = self.model.network, self.model.population.migrant
+        src, a, k = self._cross
+        if src is not net.src or a is not attr:
+            k = net.cross_ties(attr)
+            self._cross = (net.src, attr, k)
+        return k
 
     def _community(self, answered: int = 0, ignored: int = 0) -> dict:
         m = self.model
         book = m.issues
+        open_ = book.open_mask
+        n_open = int(np.count_nonzero(open_))
         return {
-            "issues_open": book.open_count(), "issues_resolved": book.resolved_week,
-            "disputes_open": book.disputes_open(), "petitions": book.petitions_week,
+            "issues_open": n_open, "issues_resolved": book.resolved_week,
+            "disputes_open": int(np.count_nonzero(book.disputed[: book.n][open_])) if n_open else 0,
+            "petitions": book.petitions_week,
             "capacity": m.capacity, "capacity_stage": C_STAGES[m.capacity_stage],
             "rc_admin_share": m.committee.admin_share, "public_good": float(m.public_good.mean()),
             "cost_yuan": float(sum(m.cost_week.values())), "ties": m.network.n_ties,
-            "cross_group_ties": m.network.cross_ties(m.population.migrant),
+            "cross_group_ties": self._cross_ties(),
             "owners_committees": sum(o.formed for o in m.owners_committees),
             "voices_answered": answered, "voices_ignored": ignored,
         }
 
     def record_week(self, answered: np.ndarray, ignored: np.ndarray) -> None:
         m = self.model
-        means = (self.S @ self._resident_matrix()) * self._inv[:, None]
-        com = self._community(int(answered.sum()), int(ignored.sum()))
+        means = self._group_means()
+        com = self._community(int(np.count_nonzero(answered)), int(np.count_nonzero(ignored)))
         self._last_voices = (com["voices_answered"], com["voices_ignored"])
+        self._com_week = (m.week, com)
         self.weekly_res.append(means)
         self.weekly_com.append({"week": m.week, **com})
         self._year_admin.append(m.committee.admin_share)
@@ -184,9 +217,13 @@ class Recorder:
         if self.weekly_res and self.weekly_com[-1]["week"] == self.model.week:
             means = self.weekly_res[-1][0]
         else:
-            means = (self.S[0] @ self._resident_matrix()).ravel() / max(self.sizes[0], 1)
+            means = self._group_means()[0]
         out = dict(zip(WEEKLY_RESIDENT, means.tolist()))
-        com = self._community(*getattr(self, "_last_voices", (0, 0)))
+        cw = self._com_week
+        if cw is not None and cw[0] == self.model.week:  # nothing ran since record_week
+            com = dict(cw[1])
+        else:
+            com = self._community(*getattr(self, "_last_voices", (0, 0)))
         com["capacity_stage"] = self.model.capacity_stage
         out.update({k: float(v) for k, v in com.items()})
         return out
@@ -194,6 +231,7 @@ class Recorder:
     # ---- yearly -----------------------------------------------------------
     def record_year(self) -> None:
         m, pop, p = self.model, self.model.population, self.model.params
+        self._com_week = None  # end_of_year hooks may change the community before the snapshot
         c = pop.year_counts.astype(np.float64)
         tot = c.sum(axis=1)
         act = c[:, ACT]

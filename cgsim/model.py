@@ -70,9 +70,8 @@ class CommunityModel(mesa.Model):
             self.space = Network(self.network.graph(), random=self.random, layout=None)
             self.network.space = self.space
             cells = self.space._cells
+            # FixedAgent's cell setter puts each resident in its cell (once)
             self.residents = [Resident(self, i, cells[i]) for i in range(pop.n)]
-            for r in self.residents:
-                r.cell.add_agent(r)
 
         # institutions
         self.street = StreetOffice(self, p.admin_load, p.evaluation_regime, p.gov_intensity)
@@ -93,13 +92,19 @@ class CommunityModel(mesa.Model):
         self.public_good = np.full(hier.n_buildings, p.public_good_init)
         self.building_of_estate_count = np.bincount(pop.estate, minlength=hier.n_estates)
         self.grid_households = np.bincount(hier.hh_grid, minlength=hier.n_grids)
+        # demographic cell (age x hukou x tenure) per resident and how many cells each estate holds: traits are
+        # fixed (a newcomer takes the dwelling's traits), so meetings can judge inclusiveness without a loop
+        self._demo_cell = (pop.age.astype(np.int64) * 4 + pop.migrant * 2 + pop.renter).astype(np.int64)
+        self._estate_groups = np.bincount(np.unique(pop.estate.astype(np.int64) * 12 + self._demo_cell) // 12,
+                                          minlength=hier.n_estates)
         self.move_rate = turnover.household_move_rate(p, pop, hier.n_households)
 
         # weekly scratch state that policies may touch in their hooks
         self.share_active = np.zeros(pop.n)
-        self.events = np.zeros((pop.n, 4), bool)
-        self.extra_utility = np.zeros((pop.n, 4))
-        self.opportunity = np.zeros((pop.n, 4), bool)
+        # (n, 4) per-channel arrays are channel-major (Fortran order), like the population's (population.py)
+        self.events = np.zeros((pop.n, 4), bool, order="F")
+        self.extra_utility = np.zeros((pop.n, 4), order="F")
+        self.opportunity = np.zeros((pop.n, 4), bool, order="F")
         self.seats = np.zeros((2, hier.n_estates))  # activity / meeting seats per estate
         self.extra_cultivation_hours = 0.0
         self.moved = np.zeros(pop.n, bool)     # residents replaced by newcomers this week
@@ -211,22 +216,24 @@ class CommunityModel(mesa.Model):
         outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
 
         # 3. participation decisions
-        u_part = self.uniform("participation", (pop.n, 9))  # 4 channels, need, 2 venues, 2 recoveries
+        u_part = self.uniform("participation", (9, pop.n))  # 4 channels, need, 2 venues, 2 recoveries
         salience, target_issue = self.issues.exposure(pop.building, pop.estate)
-        self._build_opportunities(salience, target_issue, u_part[:, 4])
+        self._build_opportunities(salience, target_issue, u_part[4])
         self._hook("before_participation")
         util = participation.utilities(p, pop, self.group_base, self.share_active, salience,
                                        cap.channel_shift(p, self.capacity_stage), self.extra_utility)
-        ev = participation.decide(p, pop, util, self.opportunity, u_part[:, :4])
-        ev[:, ACT] = participation.cap_by_venue(ev[:, ACT], pop.estate, self.seats[0], u_part[:, 5])
-        ev[:, DELIB] = participation.cap_by_venue(ev[:, DELIB], pop.estate, self.seats[1], u_part[:, 6])
-        participation.start_recovery(p, pop, ev, u_part[:, 7:9])
-        participation.record(pop, ev)
+        ev = participation.decide(p, pop, util, self.opportunity, u_part[:4].T)
+        ev[:, ACT] = participation.cap_by_venue(ev[:, ACT], pop.estate, self.seats[0], u_part[5])
+        ev[:, DELIB] = participation.cap_by_venue(ev[:, DELIB], pop.estate, self.seats[1], u_part[6])
+        participation.start_recovery(p, pop, ev, u_part[7:9].T)
+        participated = participation.any_event(ev)
+        participation.record(pop, ev, participated)
         self.events = ev
-        voiced_issue = np.where(ev[:, VOICE], target_issue, -1)
-        self.issues.add_voices(voiced_issue)
-        pop.last_voiced[ev[:, VOICE] & (target_issue >= 0)] = target_issue[ev[:, VOICE] & (target_issue >= 0)]
-        self.issues.add_coproducers(np.where(ev[:, COPROD], target_issue, -1))
+        voiced = np.flatnonzero(ev[:, VOICE])
+        voiced = voiced[target_issue[voiced] >= 0]
+        self.issues.add_voices(target_issue[voiced])
+        pop.last_voiced[voiced] = target_issue[voiced]
+        self.issues.add_coproducers(target_issue[ev[:, COPROD]])
 
         # 4. institutions act
         self._hook("before_institutions")
@@ -262,7 +269,6 @@ class CommunityModel(mesa.Model):
                                   dispute_touch=dispute_touch, attended=ev[:, ACT], rc_contact=rc_contact,
                                   admin_share=rc.admin_share, service=service)
         learning.update_habits(p, pop, ev)
-        participated = ev.any(axis=1)
         self.share_active = net.share(participated)
         u_lad = self.uniform("ladder", (3, pop.n))
         learning.update_ladder(p, pop, self.share_active, self.group_base, answered=answered, ignored=ignored,
@@ -279,7 +285,7 @@ class CommunityModel(mesa.Model):
             self._active_window[:] = False
 
         # 7. capacity, turnover, costs, metrics
-        deep = float(ev[:, DELIB].mean() + ev[:, COPROD].mean())
+        deep = (np.count_nonzero(ev[:, DELIB]) + np.count_nonzero(ev[:, COPROD])) / pop.n
         cult = rc.meeting_hours + 0.5 * rc.activity_hours * 0.2 + self.ngo.cultivation_hours() \
             + self.extra_cultivation_hours
         self.capacity = cap.update(p, self.capacity, deep_rate=deep, cultivation_hours=cult, n_residents=pop.n,
@@ -314,19 +320,22 @@ class CommunityModel(mesa.Model):
             share = np.bincount(pop.estate[target], minlength=ne) / max(int(target.sum()), 1)
             self.seats[0] += self.ngo.n_programmes * p.activity_capacity * share
             opp[:, ACT] |= target
-        opp[:, ACT] |= self.seats[0][pop.estate] > 0
-        need = u_need < p.personal_need_rate
-        opp[:, VOICE] = ((salience > 0) & (target_issue != pop.last_voiced)) | need  # a new matter to raise
+        opp[:, ACT] |= (self.seats[0] > 0)[pop.estate]
+        voice = target_issue != pop.last_voiced  # a new matter to raise
+        voice &= salience > 0
+        voice |= u_need < p.personal_need_rate   # or a personal need
+        opp[:, VOICE] = voice
         m_start = (self.week * 7 + 3) % ne
         meet_estates = (m_start + np.arange(rc.n_meetings)) % ne
         np.add.at(self.seats[1], meet_estates, p.meeting_capacity)
         for o in self.owners_committees:  # owners' meetings, monthly, in estates with a committee
             if o.formed and self.week % 4 == o.estate % 4:
                 self.seats[1][o.estate] += p.meeting_capacity
-        opp[:, DELIB] = self.seats[1][pop.estate] > 0
-        own = target_issue >= 0
-        k = np.where(own, self.issues.kind[np.maximum(target_issue, 0)], -1)
-        opp[:, COPROD] = own & ((k == iss.COMMUNITY) | (k == iss.PRIVATE))
+        opp[:, DELIB] = (self.seats[1] > 0)[pop.estate]
+        kind = self.issues.kind[: self.issues.n]
+        coprod = np.zeros(kind.size + 1, bool)  # by issue; the extra last slot is "no issue" (id -1)
+        coprod[:-1] = (kind == iss.COMMUNITY) | (kind == iss.PRIVATE)
+        opp[:, COPROD] = coprod[target_issue]
 
     def _answer_voices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p, pop, rc = self.params, self.population, self.committee
@@ -346,26 +355,35 @@ class CommunityModel(mesa.Model):
         """Meetings with enough people settle the estate's most salient community issue, more surely
         the more groups they include (`003 例2`: inclusive deliberation keeps legitimacy)."""
         pop, book = self.population, self.issues
-        held = np.flatnonzero(self.seats[1] > 0)
-        if held.size == 0:
+        ne = self.hierarchy.n_estates
+        held = self.seats[1] > 0
+        if not held.any():
             return
         open_ids = np.flatnonzero(book.open_mask & (book.kind[: book.n] != iss.PUBLIC))
-        cell = pop.age.astype(np.int64) * 4 + pop.migrant * 2 + pop.renter
-        for e in held:
-            who = attended & (pop.estate == e)
-            k = int(who.sum())
-            if k < 3 or open_ids.size == 0:
-                continue
-            cand = open_ids[book.estate[open_ids] == e]
-            if cand.size == 0:
-                continue
-            top = cand[np.argmax(book.salience[cand])]
-            groups_present = np.unique(cell[pop.estate == e]).size
-            inclusiveness = np.unique(cell[who]).size / max(groups_present, 1)
-            quorum = min(1.0, k / 10.0)
-            if u[e] < quorum * (0.3 + 0.7 * inclusiveness) * 0.5:
-                book.voices[top] += 10  # a decision: the issue gets the settlement boost of ten voices
-                book.resolver[top] = iss.COUNCIL if book.kind[top] != iss.PROPERTY else book.resolver[top]
+        if open_ids.size == 0:
+            return
+        who = np.flatnonzero(attended)
+        est = pop.estate[who].astype(np.int64)
+        k = np.bincount(est, minlength=ne)
+        ok = held & (k >= 3)
+        if not ok.any():
+            return
+        # each estate's most salient open issue (first of equals, as argmax)
+        order = open_ids[np.lexsort((-book.salience[open_ids], book.estate[open_ids]))]
+        e_sorted = book.estate[order]
+        first = np.concatenate(([True], e_sorted[1:] != e_sorted[:-1]))
+        top = np.full(ne, -1, np.int64)
+        top[e_sorted[first]] = order[first]
+        ok &= top >= 0
+        if not ok.any():
+            return
+        present = np.bincount(np.unique(est * 12 + self._demo_cell[who]) // 12, minlength=ne)
+        inclusiveness = present / np.maximum(self._estate_groups, 1)
+        quorum = np.minimum(1.0, k / 10.0)
+        decided = ok & (u[:ne] < quorum * (0.3 + 0.7 * inclusiveness) * 0.5)
+        for t in top[decided].tolist():  # a decision: the issue gets the settlement boost of ten voices
+            book.voices[t] += 10
+            book.resolver[t] = iss.COUNCIL if book.kind[t] != iss.PROPERTY else book.resolver[t]
 
     def _owners_act(self) -> None:
         if self.week % 4:

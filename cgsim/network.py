@@ -93,13 +93,15 @@ class SocialNetwork:
         n = self.n
         rows = np.concatenate([self.src, self.dst])
         cols = np.concatenate([self.dst, self.src])
-        order = np.argsort(rows, kind="stable")
+        # stable counting order of rows: a radix sort when ids fit in 16 bits
+        order = np.argsort(rows.astype(np.uint16 if n <= 1 << 16 else np.int32), kind="stable")
         indptr = np.zeros(n + 1, np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
         self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order], indptr), shape=(n, n))
         self._degree = np.diff(indptr).astype(np.float64)
         self._inv_degree = 1.0 / np.maximum(self._degree, 1.0)
-        self._keys = np.sort(self.src * n + self.dst)
+        self._isolated = np.flatnonzero(self._degree == 0)
+        self._keys = None  # sorted edge keys, made when ties are added
         self._dirty = False
 
     @property
@@ -128,9 +130,11 @@ class SocialNetwork:
         return c * self._inv_degree
 
     def mean_of(self, values: np.ndarray) -> np.ndarray:
-        """Mean of ``values`` over each resident's ties (own value for isolates)."""
+        """Mean of ``values`` over each resident's ties (own value for isolates); a new array."""
         m = (self.adj @ values.astype(np.float32)) * self._inv_degree
-        return np.where(self.degree > 0, m, values)
+        if self._isolated.size:
+            m[self._isolated] = values[self._isolated]
+        return m
 
     def cross_ties(self, attr: np.ndarray) -> int:
         return int(np.count_nonzero(attr[self.src] != attr[self.dst]))
@@ -138,7 +142,10 @@ class SocialNetwork:
     def graph(self) -> nx.Graph:
         G = nx.Graph()
         G.add_nodes_from(range(self.n))
-        G.add_edges_from(zip(self.src.tolist(), self.dst.tolist()))
+        # what ``add_edges_from`` does, minus its per-edge checks: nodes exist, edges are unique, no attributes
+        adj = G._adj
+        for u, v in zip(self.src.tolist(), self.dst.tolist()):
+            adj[u][v] = adj[v][u] = {}
         return G
 
     # ---- tie dynamics -----------------------------------------------------
@@ -151,6 +158,8 @@ class SocialNetwork:
         key = np.unique(lo[lo != hi].astype(np.int64) * n + hi[lo != hi])
         if self._dirty:
             self._rebuild()
+        if self._keys is None:
+            self._keys = np.sort(self.src * n + self.dst)
         pos = np.minimum(np.searchsorted(self._keys, key), max(self._keys.size - 1, 0))
         if self._keys.size:
             key = key[self._keys[pos] != key]

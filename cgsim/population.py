@@ -95,6 +95,8 @@ class Population:
     belonging: np.ndarray
     admin_perception: np.ndarray
     stage: np.ndarray
+    # (n, channels) arrays are stored channel-major (Fortran order): indexing is as usual, but a channel's
+    # column is contiguous, so whole-population updates run over long rows instead of rows of four
     habit: np.ndarray          # (n, 4)
     recovery: np.ndarray       # (n, 2) weeks until the activity / voice channel is open again
     pending_voice: np.ndarray  # weeks waited for an answer (-1 = nothing pending)
@@ -161,10 +163,11 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
         migrant=migrant, renter=hh_renter[household], low_income=hh_low[household], party=party,
         prosocial=prosocial, admin_bias=admin_bias, time_budget=time_budget, aware=aware, trust_gen=trust_gen,
         trust_rc=trust_rc, efficacy=efficacy, satisfaction=satisfaction, belonging=belonging,
-        admin_perception=admin_perception, stage=np.zeros(n, np.int8), habit=np.zeros((n, 4)),
-        recovery=np.zeros((n, 2)), pending_voice=np.full(n, -1, np.int16), last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
-        idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16),
-        week_events=np.zeros((n, 4), bool), trust_gen_anchor=trust_gen.copy(),
+        admin_perception=admin_perception, stage=np.zeros(n, np.int8), habit=np.zeros((n, 4), order="F"),
+        recovery=np.zeros((n, 2), order="F"), pending_voice=np.full(n, -1, np.int16),
+        last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
+        idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16, order="F"),
+        week_events=np.zeros((n, 4), bool, order="F"), trust_gen_anchor=trust_gen.copy(),
         trust_rc_anchor=trust_rc.copy(), efficacy_anchor=efficacy.copy(),
     )
     return pop

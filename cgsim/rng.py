@@ -1,15 +1,24 @@
 """Named random streams for common random numbers (CRN).
 
-Every kind of random decision draws from its own stream, seeded from
+Every kind of random decision draws from its own stream, positioned by
 (run seed, stream name, week). Draws over residents are always full-length
 arrays indexed by resident id, so resident ``i`` gets the same luck for the
 same decision in the same week whatever else the scenario does. Two scenarios
 that share a seed therefore differ only by their policies, not by noise
 (the Starsim/Covasim CRN design, ``../shared/research/policy_abm_anchors.md``).
+
+Cheap positioning: each stream name has one ``PCG64DXSM`` generator, created
+once. ``gen(name, week)`` sets its 128-bit state and (odd) increment from a
+BLAKE2b hash of (seed, stream name, week), which is what seeding a fresh
+generator from a ``SeedSequence`` amounts to, at a fifth of the cost and
+without ``np.errstate``. The draws of a stream in a week therefore depend on
+(seed, name, week) only, never on what other streams drew or in which order.
 """
 
 from __future__ import annotations
 
+import hashlib
+import struct
 import zlib
 
 import numpy as np
@@ -19,21 +28,45 @@ WEEK_OFFSET = 1 << 20
 #: the "week" of everything drawn once when the community is built
 SETUP = -WEEK_OFFSET
 
+_PACK = struct.Struct("<QIq").pack
+_UNPACK = struct.Struct("<4Q").unpack
+
 
 def stream_key(name: str) -> int:
     """A stable 32-bit key for a stream name (independent of PYTHONHASHSEED)."""
     return zlib.crc32(name.encode("utf-8"))
 
 
+def stream_state(seed: int, key: int, week: int) -> tuple[int, int]:
+    """(state, increment) of the PCG64DXSM generator of stream ``key`` in ``week`` (a pure function)."""
+    d = hashlib.blake2b(_PACK(seed, key, week + WEEK_OFFSET), digest_size=32, person=b"cgsim-crn").digest()
+    a, b, c, e = _UNPACK(d)
+    return (a << 64) | b, (c << 64) | e | 1
+
+
 class Streams:
-    """Factory of independent generators keyed by (seed, stream name, week)."""
+    """Generators keyed by (seed, stream name, week).
+
+    ``gen(name, week)`` returns the stream's generator positioned at the start of that week's draws.
+    The object is reused: it stays valid until the next ``gen`` call for the same name, so draw from it
+    right away (as every caller does) rather than keeping it across calls.
+    """
 
     def __init__(self, seed: int):
         self.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
+        self._gens: dict[str, tuple[int, np.random.Generator, np.random.PCG64DXSM]] = {}
 
     def gen(self, name: str, week: int = SETUP) -> np.random.Generator:
-        """A fresh generator for decision ``name`` in ``week`` (``SETUP`` at build)."""
-        return np.random.default_rng([self.seed, stream_key(name), week + WEEK_OFFSET])
+        """The generator of decision ``name`` in ``week`` (``SETUP`` at build), at its first draw."""
+        entry = self._gens.get(name)
+        if entry is None:
+            bg = np.random.PCG64DXSM(0)
+            entry = self._gens[name] = (stream_key(name), np.random.Generator(bg), bg)
+        key, g, bg = entry
+        state, inc = stream_state(self.seed, key, week)
+        bg.state = {"bit_generator": "PCG64DXSM", "state": {"state": state, "inc": inc},
+                    "has_uint32": 0, "uinteger": 0}
+        return g
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniforms in [0, 1); element ``i`` belongs to resident ``i``."""

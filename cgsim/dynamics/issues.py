@@ -73,8 +73,9 @@ class IssueBook:
         m = self.open_mask
         return int(np.count_nonzero(self.disputed[: self.n][m]))
 
-    def exposure(self, res_building: np.ndarray, res_estate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per resident: salience of the most salient open issue they face, and that issue's id (-1 none)."""
+    def exposure_by_building(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per building: salience of the most salient open issue its residents face (its own or an estate-wide
+        one of its estate) and that issue's id (-1 none)."""
         bsal = np.zeros(self.n_buildings)
         bidx = np.full(self.n_buildings, -1, np.int64)
         esal = np.zeros(self.n_estates)
@@ -88,9 +89,15 @@ class IssueBook:
             bidx[self.building[b_ids]] = b_ids
             esal[self.estate[e_ids]] = self.salience[e_ids]
             eidx[self.estate[e_ids]] = e_ids
-        sb, se = bsal[res_building], esal[res_estate]
-        target = np.where(sb >= se, bidx[res_building], eidx[res_estate])
-        return np.maximum(sb, se), target
+        be = self.building_estate
+        sb, se = bsal, esal[be]
+        return np.maximum(sb, se), np.where(sb >= se, bidx, eidx[be])
+
+    def exposure(self, res_building: np.ndarray, res_estate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per resident: salience of the most salient open issue they face, and that issue's id (-1 none).
+        A resident's estate is their building's estate (``res_estate`` is kept for the call's readability)."""
+        sal, target = self.exposure_by_building()
+        return sal[res_building], target[res_building]
 
     # ---- phase 1: arise and route ----------------------------------------
     def arise(self, p, week: int, g: np.random.Generator, routing: np.ndarray) -> int:
@@ -168,13 +175,17 @@ class IssueBook:
         return done
 
     def affected(self, ids: np.ndarray, res_building: np.ndarray, res_estate: np.ndarray) -> np.ndarray:
-        """Residents touched by any of the issues ``ids`` (bool per resident)."""
+        """Residents touched by any of the issues ``ids`` (bool per resident; a resident's estate is their
+        building's estate)."""
+        if ids.size == 0:
+            return np.zeros(res_building.size, bool)
         hit_b = np.zeros(self.n_buildings, bool)
         hit_e = np.zeros(self.n_estates, bool)
         ew = self.estate_wide[ids]
         hit_b[self.building[ids[~ew]]] = True
         hit_e[self.estate[ids[ew]]] = True
-        return hit_b[res_building] | hit_e[res_estate]
+        hit_b |= hit_e[self.building_estate]
+        return hit_b[res_building]
 
     def reset_counters(self) -> None:
         """Forget the tallies (after the burn-in); open issues stay open."""

@@ -23,56 +23,80 @@ from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
                      rc_contact, admin_share: float, service: np.ndarray) -> None:
     neg = p.learn_pos * p.negativity_bias
-    hit = np.flatnonzero(answered | ignored | settled_touch | dispute_touch)  # only those with an experience
+    hit = np.nonzero(answered | ignored | settled_touch | dispute_touch)[0]  # only those with an experience
     if hit.size:
         good = answered[hit] + 0.5 * settled_touch[hit]
         bad = ignored[hit] + 0.5 * dispute_touch[hit]
+        good *= p.learn_pos
+        bad *= neg
         for arr in (pop.trust_rc, pop.efficacy):
             x = arr[hit]
-            arr[hit] = np.clip(x + p.learn_pos * good * (1 - x) - neg * bad * x, 0, 1)
+            arr[hit] = clip01(x + good * (1 - x) - bad * x)
     # experiences fade: attitudes drift back toward each resident's disposition
     pop.trust_rc += p.attitude_drift * (pop.trust_rc_anchor - pop.trust_rc)
     pop.efficacy += p.attitude_drift * (pop.efficacy_anchor - pop.efficacy)
 
-    nb = net.mean_of(pop.trust_gen)
-    pop.trust_gen += (p.trust_gen_social * (nb - pop.trust_gen) + p.trust_gen_drift * (pop.trust_gen_anchor - pop.trust_gen)
-                      + p.trust_gen_activity * attended * (1 - pop.trust_gen))
-    clip01(pop.trust_gen)
-    pop.belonging += 0.02 * attended * (1 - pop.belonging) - 0.002 * (pop.belonging - 0.3)
-    pop.satisfaction += p.satisfaction_rate * (service - pop.satisfaction)
-    clip01(pop.satisfaction)
+    tg = pop.trust_gen
+    nb = net.mean_of(tg)
+    nb -= tg
+    nb *= p.trust_gen_social
+    nb += p.trust_gen_drift * (pop.trust_gen_anchor - tg)
+    att = np.nonzero(attended)[0]
+    nb[att] += p.trust_gen_activity * (1 - tg[att])
+    tg += nb
+    clip01(tg)
+    bel = pop.belonging
+    d = -0.002 * (bel - 0.3)
+    d[att] += 0.02 * (1 - bel[att])
+    bel += d
+    sat = pop.satisfaction
+    sat += p.satisfaction_rate * (service - sat)
+    clip01(sat)
 
-    seen = np.clip(admin_share + pop.admin_bias, 0, 1)
+    seen = pop.admin_bias + admin_share
+    clip01(seen)
+    ap = pop.admin_perception
+    seen -= ap
     rate = np.where(rc_contact, p.admin_perception_rate, 0.1 * p.admin_perception_rate)
-    pop.admin_perception += rate * (seen - pop.admin_perception)
-    clip01(pop.admin_perception)
+    seen *= rate
+    ap += seen
+    clip01(ap)
 
 
 def update_habits(p, pop, events: np.ndarray) -> None:
-    pop.habit += p.habit_rate * (events - pop.habit) * pop.engaged[:, None]
+    """Habits move toward this week's events, for engaged residents only (channel-major arithmetic)."""
+    ht = pop.habit.T
+    d = np.subtract(events.T, ht)
+    d *= np.where(pop.stage > WAIT, p.habit_rate, 0.0)
+    ht += d
 
 
 def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, *, answered, ignored,
                   u_up: np.ndarray, u_active: np.ndarray, u_down: np.ndarray) -> None:
     """Move residents along the ladder (vectorised; one move per resident a week at most)."""
     stage = pop.stage
-    cand = np.flatnonzero((stage == WAIT) & pop.aware)
-    z = (p.stage_up_base + p.stage_up_ask * pop.asked[cand] + p.stage_up_social * net_share_active[cand]
-         + group_base[cand] + p.beta_trust * pop.trust_rc[cand])
-    up = np.zeros(stage.size, bool)
-    up[cand] = u_up[cand] < 1 / (1 + np.exp(-z))
-    to_active = (stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * pop.efficacy * 2)
-    idle = pop.idle_weeks >= 13
-    down = (stage > WAIT) & ((ignored & (u_down < p.stage_drop_ignored)) | (idle & (u_down < p.stage_drop_idle)))
+    cand = np.nonzero((stage == WAIT) & pop.aware)[0]
+    z = p.beta_trust * pop.trust_rc[cand]
+    z += group_base[cand]
+    z += p.stage_up_social * net_share_active[cand]
+    z += p.stage_up_ask * pop.asked[cand]
+    z += p.stage_up_base
+    up = cand[u_up[cand] * (1 + np.exp(-z)) < 1]  # u < sigmoid(z)
+    to_active = np.nonzero((stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * 2 * pop.efficacy))[0]
+    down = (stage > WAIT) & ((ignored & (u_down < p.stage_drop_ignored))
+                             | ((pop.idle_weeks >= 13) & (u_down < p.stage_drop_idle)))
+    down[up] = False
+    down[to_active] = False
     stage[up] = ATTENTIVE
     stage[to_active] = ACTIVE
-    stage[down & ~up & ~to_active] -= 1
-    pop.habit[stage == WAIT] *= 0.5
+    stage[down] -= 1
+    ht = pop.habit.T
+    ht *= np.where(stage == WAIT, 0.5, 1.0)
 
 
 def form_ties(net, pop, attended: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
     """New ties among residents who attended activities at the same venue (default: estate)."""
-    who = np.flatnonzero(attended)
+    who = np.nonzero(attended)[0]
     if who.size < 2 or rate <= 0:
         return 0
     venue = pop.estate if venue is None else venue

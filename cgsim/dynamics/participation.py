@@ -15,36 +15,50 @@ the backbone, raise matters whenever they arise. Deeper channels have lower inte
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaincinv
+from scipy.special import gammainc
 
-from ..population import ACT, ACTIVE, COPROD, DELIB, VOICE
+from ..population import ACT, ACTIVE, COPROD, DELIB, VOICE, WAIT
 
 HOURS = ("hours_activity", "hours_voice", "hours_deliberation", "hours_coproduction")
 
 
 def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience: np.ndarray,
               channel_shift: np.ndarray, extra: np.ndarray) -> np.ndarray:
-    """Log-odds of taking part, per resident and channel (n, 4)."""
-    common = (group_base + p.beta_trust * pop.trust_rc + p.beta_efficacy * pop.efficacy
-              + p.beta_social * share_active + p.beta_ask * pop.asked + p.beta_belonging * pop.belonging
-              + p.beta_active * (pop.stage == ACTIVE))
+    """Log-odds of taking part, per resident and channel (n, 4).
+
+    Computed channel-major, (4, n), and returned as its (n, 4) transpose: per-resident terms then broadcast
+    over four long rows rather than n rows of four (several times faster in numpy)."""
+    common = p.beta_trust * pop.trust_rc
+    common += group_base
+    common += p.beta_efficacy * pop.efficacy
+    common += p.beta_social * share_active
+    common += p.beta_belonging * pop.belonging
+    common[pop.asked] += p.beta_ask
+    common[pop.stage == ACTIVE] += p.beta_active
     beta0 = np.array([p.beta0_activity, p.beta0_voice, p.beta0_deliberation, p.beta0_coproduction]) + channel_shift
-    hours = np.array([getattr(p, h) for h in HOURS])
-    u = common[:, None] + beta0[None, :] + p.beta_habit * pop.habit
-    u -= p.beta_cost * hours[None, :] / pop.time_budget[:, None]
-    u[:, VOICE] += p.beta_salience * salience
-    u[:, DELIB] += p.beta_salience * salience
-    u += extra
-    return u
+    cost = np.array([-p.beta_cost * getattr(p, h) for h in HOURS])
+    u = np.multiply.outer(cost, 1.0 / pop.time_budget)  # (4, n)
+    u += beta0[:, None]
+    u += common
+    u[VOICE:DELIB + 1] += p.beta_salience * salience  # voice and deliberation
+    u += p.beta_habit * pop.habit.T
+    u += extra.T
+    return u.T
 
 
 def decide(p, pop, utility: np.ndarray, opportunity: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Events this week (n, 4) bool, before venue capacity limits."""
-    prob = 1.0 / (1.0 + np.exp(-utility))
-    gate = (pop.engaged & pop.aware)[:, None] & opportunity
-    gate[:, ACT] &= pop.recovery[:, 0] <= 0
-    gate[:, VOICE] &= (pop.recovery[:, 1] <= 0) | (pop.stage == ACTIVE)  # the backbone raise matters anyway
-    return gate & (u < prob)
+    """Events this week (n, 4) bool (channel-major), before venue capacity limits."""
+    prob = np.negative(utility.T, dtype=np.float32)  # (4, n); float32 like the uniforms, and a SIMD exp
+    np.minimum(prob, 80.0, out=prob)  # exp stays finite; the probability is 0 to float32 precision anyway
+    np.exp(prob, out=prob)
+    prob += 1.0
+    prob *= u.T
+    gate = prob < 1.0  # u < 1 / (1 + exp(-utility))
+    gate &= opportunity.T
+    gate &= (pop.stage > WAIT) & pop.aware
+    gate[ACT] &= pop.recovery[:, 0] <= 0
+    gate[VOICE] &= (pop.recovery[:, 1] <= 0) | (pop.stage == ACTIVE)  # the backbone raise matters anyway
+    return gate.T
 
 
 def cap_by_venue(events: np.ndarray, venue: np.ndarray, seats: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -52,30 +66,62 @@ def cap_by_venue(events: np.ndarray, venue: np.ndarray, seats: np.ndarray, u: np
     if not events.any():
         return events
     want = np.bincount(venue[events], minlength=seats.size).astype(float)
-    ratio = np.where(want > seats, seats / np.maximum(want, 1), 1.0)
+    over = want > seats
+    if not over.any():
+        return events
+    ratio = np.where(over, seats / np.maximum(want, 1), 1.0)
     return events & (u < ratio[venue])
 
 
 RECOVERY_SHAPE = 4.0  # gamma shape of recovery spells: regular rhythms, not an exponential's long tail
 
 
+def _gamma_quantile_table(shape: float, q_max: float = 32.0, size: int = 1 << 13) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes (u, x) of the gamma(shape) quantile function, evenly spaced in x: linear interpolation is within
+    1e-4 of ``gammaincinv`` for any float32 uniform (dense in u near 0 and in the tail) at a tenth of its cost."""
+    x = np.linspace(0.0, q_max, size)
+    u = gammainc(shape, x)
+    keep = np.concatenate(([True], np.diff(u) > 0))
+    return u[keep], x[keep]
+
+
+_RECOVERY_U, _RECOVERY_X = _gamma_quantile_table(RECOVERY_SHAPE)
+
+
 def start_recovery(p, pop, events: np.ndarray, u: np.ndarray) -> None:
     """After an activity or a suggestion a resident sits that channel out for a gamma-distributed spell
     (means ``recovery_weeks`` and ``voice_recovery_weeks``); ``u`` is (n, 2)."""
     for k, (ch, mean) in enumerate(((ACT, p.recovery_weeks), (VOICE, p.voice_recovery_weeks))):
-        did = events[:, ch]
-        if did.any():
-            pop.recovery[did, k] = gammaincinv(RECOVERY_SHAPE, u[did, k]) * (mean / RECOVERY_SHAPE)
+        did = np.flatnonzero(events[:, ch])
+        if did.size:
+            x = np.interp(u[did, k], _RECOVERY_U, _RECOVERY_X)
+            x *= mean / RECOVERY_SHAPE
+            pop.recovery[did, k] = x
 
 
-def record(pop, events: np.ndarray) -> None:
+def any_event(events: np.ndarray) -> np.ndarray:
+    """``events.any(axis=1)`` for an (n, 4) bool array, without numpy's slow reduction over rows of four."""
+    if events.dtype == bool and events.ndim == 2 and events.shape[1] == 4:
+        if events.flags.f_contiguous:  # channel-major: or the four contiguous columns
+            out = events[:, 0] | events[:, 1]
+            out |= events[:, 2]
+            out |= events[:, 3]
+            return out
+        if events.flags.c_contiguous:  # four bools are one uint32
+            return events.view(np.uint32).ravel() != 0
+    return events.any(axis=1)
+
+
+def record(pop, events: np.ndarray, any_ev: np.ndarray | None = None) -> None:
     pop.week_events[:] = events
     pop.year_counts += events
-    any_ev = events.any(axis=1)
+    if any_ev is None:
+        any_ev = any_event(events)
+    pop.idle_weeks += 1
     pop.idle_weeks[any_ev] = 0
-    pop.idle_weeks[~any_ev] += 1
     pop.recovery -= 1.0
     pop.pending_voice[events[:, VOICE]] = 0
 
 
-__all__ = ["ACT", "COPROD", "DELIB", "VOICE", "cap_by_venue", "decide", "record", "start_recovery", "utilities"]
+__all__ = ["ACT", "COPROD", "DELIB", "VOICE", "any_event", "cap_by_venue", "decide", "record", "start_recovery",
+           "utilities"]

@@ -25,29 +25,26 @@ def household_move_rate(p, pop, n_households: int) -> np.ndarray:
 
 def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarray) -> np.ndarray:
     """Residents replaced this week (bool per resident)."""
-    hit = np.flatnonzero(u_household < rate)
-    if hit.size == 0:
-        return np.zeros(pop.n, bool)
-    moving = np.zeros(u_household.size, bool)
-    moving[hit] = True
-    movers = moving[pop.household]
-    k = int(np.count_nonzero(movers))
+    hit = u_household < rate
+    movers = hit[pop.household]
+    idx = np.flatnonzero(movers)
+    k = idx.size
     if k == 0:
         return movers
-    pop.aware[movers] = g.random(k) < p.newcomer_awareness
-    pop.stage[movers] = WAIT
-    pop.habit[movers] = 0.0
-    pop.recovery[movers] = 0.0
-    pop.pending_voice[movers] = -1
-    pop.last_voiced[movers] = -1
-    pop.idle_weeks[movers] = 0
-    pop.year_counts[movers] = 0
+    pop.aware[idx] = g.random(k) < p.newcomer_awareness
+    pop.stage[idx] = WAIT
+    pop.habit[idx] = 0.0
+    pop.recovery[idx] = 0.0
+    pop.pending_voice[idx] = -1
+    pop.last_voiced[idx] = -1
+    pop.idle_weeks[idx] = 0
+    pop.year_counts[idx] = 0
     for name, mean in (("trust_rc", p.trust_rc_mean), ("efficacy", p.efficacy_mean),
                        ("belonging", p.belonging_mean)):
-        getattr(pop, name)[movers] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
-    pop.trust_gen[movers] = pop.trust_gen_anchor[movers]
-    pop.satisfaction[movers] = 0.5
-    pop.admin_perception[movers] = np.clip(p.admin_load + pop.admin_bias[movers], 0, 1)
-    pop.trust_rc_anchor[movers] = pop.trust_rc[movers]
-    pop.efficacy_anchor[movers] = pop.efficacy[movers]
+        getattr(pop, name)[idx] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
+    pop.trust_gen[idx] = pop.trust_gen_anchor[idx]
+    pop.satisfaction[idx] = 0.5
+    pop.admin_perception[idx] = np.clip(p.admin_load + pop.admin_bias[idx], 0, 1)
+    pop.trust_rc_anchor[idx] = pop.trust_rc[idx]
+    pop.efficacy_anchor[idx] = pop.efficacy[idx]
     return movers
