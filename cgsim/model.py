@@ -216,16 +216,21 @@ class CommunityModel(mesa.Model):
         outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
 
         # 3. participation decisions
-        u_part = self.uniform("participation", (9, pop.n))  # 4 channels, need, 2 venues, 2 recoveries
-        salience, target_issue = self.issues.exposure(pop.building, pop.estate)
+        u_part = self.uniform("participation", (7, pop.n))  # 4 channels, need, 2 recoveries
+        sal_b, target_b = self.issues.exposure_by_building()  # residents face their building's top issue
+        salience, target_issue = sal_b[pop.building], target_b[pop.building]
         self._build_opportunities(salience, target_issue, u_part[4])
         self._hook("before_participation")
         util = participation.utilities(p, pop, self.group_base, self.share_active, salience,
                                        cap.channel_shift(p, self.capacity_stage), self.extra_utility)
         ev = participation.decide(p, pop, util, self.opportunity, u_part[:4].T)
-        ev[:, ACT] = participation.cap_by_venue(ev[:, ACT], pop.estate, self.seats[0], u_part[5])
-        ev[:, DELIB] = participation.cap_by_venue(ev[:, DELIB], pop.estate, self.seats[1], u_part[6])
-        participation.start_recovery(p, pop, ev, u_part[7:9].T)
+        u_venue = None  # a venue is rarely full: its stream is drawn only when one is
+        for ch, seats in ((ACT, self.seats[0]), (DELIB, self.seats[1])):
+            if participation.over_capacity(ev[:, ch], pop.estate, seats):
+                if u_venue is None:
+                    u_venue = self.uniform("venue_seats", (2, pop.n))
+                ev[:, ch] = participation.cap_by_venue(ev[:, ch], pop.estate, seats, u_venue[0 if ch == ACT else 1])
+        participation.start_recovery(p, pop, ev, u_part[5:7].T)
         participated = participation.any_event(ev)
         participation.record(pop, ev, participated)
         self.events = ev
@@ -262,8 +267,9 @@ class CommunityModel(mesa.Model):
         # 6. learning, ladder, ties
         self._hook("before_learning")
         oc = np.array([o.formed for o in self.owners_committees], float)
-        service = (0.5 * self.firm.service_level(oc)[pop.estate] + 0.3 * self.public_good[pop.building]
-                   + 0.2 * (1.0 - salience))
+        service_b = (0.5 * self.firm.service_level(oc)[self.issues.building_estate] + 0.3 * self.public_good
+                     + 0.2 * (1.0 - sal_b))  # per building, as every term is
+        service = service_b[pop.building]
         rc_contact = asked_rc | ev[:, VOICE] | ev[:, ACT] | ev[:, DELIB]
         learning.update_attitudes(p, pop, net, answered=answered, ignored=ignored, settled_touch=settled_touch,
                                   dispute_touch=dispute_touch, attended=ev[:, ACT], rc_contact=rc_contact,
@@ -357,7 +363,7 @@ class CommunityModel(mesa.Model):
         pop, book = self.population, self.issues
         ne = self.hierarchy.n_estates
         held = self.seats[1] > 0
-        if not held.any():
+        if not held.any() or np.count_nonzero(attended) < 3:
             return
         open_ids = np.flatnonzero(book.open_mask & (book.kind[: book.n] != iss.PUBLIC))
         if open_ids.size == 0:

@@ -185,11 +185,30 @@ class SocialNetwork:
         return k
 
     def sync_space(self) -> None:
-        """Mirror this week's tie changes into the Mesa Network space (few edges a week)."""
-        if self.space is not None:
+        """Mirror this week's tie changes into the Mesa Network space (few edges, every fourth week).
+
+        The same end state as ``space.add_connection`` / ``remove_connection`` per tie (cells keyed by the
+        other cell's coordinate, edges in ``space.G``), done in bulk: each touched cell's neighbourhood cache
+        is cleared once, and the graph takes the edges in one ``add_edges_from`` / ``remove_edges_from``."""
+        if self.space is not None and self._ops:
             cells = self.space._cells
+            G = self.space.G
+            touched = set()
             for added, s, d in self._ops:
-                op = self.space.add_connection if added else self.space.remove_connection
-                for a, b in zip(s.tolist(), d.tolist()):
-                    op(cells[a], cells[b])
+                pairs = list(zip(s.tolist(), d.tolist()))
+                if added:
+                    for a, b in pairs:
+                        ca, cb = cells[a], cells[b]
+                        ca.connections[b] = cb
+                        cb.connections[a] = ca
+                    G.add_edges_from(pairs)
+                else:
+                    for a, b in pairs:
+                        cells[a].connections.pop(b, None)
+                        cells[b].connections.pop(a, None)
+                    G.remove_edges_from(pairs)
+                touched.update(s.tolist())
+                touched.update(d.tolist())
+            for i in touched:
+                cells[i]._clear_cache()
         self._ops.clear()

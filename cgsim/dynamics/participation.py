@@ -61,6 +61,13 @@ def decide(p, pop, utility: np.ndarray, opportunity: np.ndarray, u: np.ndarray) 
     return gate.T
 
 
+def over_capacity(events: np.ndarray, venue: np.ndarray, seats: np.ndarray) -> bool:
+    """Whether more residents want some venue than it has seats (``cap_by_venue`` would thin them)."""
+    if not events.any():
+        return False
+    return bool((np.bincount(venue[events], minlength=seats.size) > seats).any())
+
+
 def cap_by_venue(events: np.ndarray, venue: np.ndarray, seats: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Thin events so no venue (e.g. an estate's activities this week) exceeds its seats."""
     if not events.any():
@@ -123,5 +130,5 @@ def record(pop, events: np.ndarray, any_ev: np.ndarray | None = None) -> None:
     pop.pending_voice[events[:, VOICE]] = 0
 
 
-__all__ = ["ACT", "COPROD", "DELIB", "VOICE", "any_event", "cap_by_venue", "decide", "record", "start_recovery",
-           "utilities"]
+__all__ = ["ACT", "COPROD", "DELIB", "VOICE", "any_event", "cap_by_venue", "decide", "over_capacity", "record",
+           "start_recovery", "utilities"]
