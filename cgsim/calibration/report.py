@@ -114,8 +114,9 @@ def convergence_plot(history: list[dict], spec: CalibrationSpec, path: Path) -> 
     a1.set_ylabel("objective (sum of squared misses, SE)")
     a1.legend(loc="upper right", fontsize=8)
     a1.set_title(f"Calibration of {spec.preset} to {sv.survey}")
+    colours = plt.get_cmap("tab20")
     for j, n in enumerate(spec.params):
-        a2.plot(x, us[at_best, j], lw=1.5, label=n)
+        a2.plot(x, us[at_best, j], lw=1.5, label=n, color=colours(j % 20), ls="-" if j < 20 else "--")
     a2.set_ylim(-0.02, 1.02)
     a2.set_ylabel("best point (share of range)")
     a2.set_xlabel("evaluation")

@@ -98,7 +98,7 @@ class Calibration:
         try:
             res = least_squares(self.residuals, u0, jac=self.jacobian, bounds=(0.0, 1.0), method="trf",
                                 x_scale=1.0, ftol=1e-3, xtol=1e-3, gtol=1e-4, max_nfev=self.spec.max_evals)
-            return f"converged: {res.message}"
+            return f"converged: {res.message.rstrip('.')}"
         except _Budget:
             return f"stopped: evaluation budget ({self.spec.max_evals}) spent"
 
