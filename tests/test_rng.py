@@ -17,3 +17,13 @@ def test_draws_indexed_by_resident_do_not_depend_on_other_streams():
     first = s.uniform("ladder", 3, 50)
     s.uniform("other", 3, 10_000)  # consuming another stream changes nothing
     assert np.array_equal(first, s.uniform("ladder", 3, 50))
+
+
+def test_a_stream_week_is_a_pure_function_of_seed_name_and_week():
+    s = Streams(7)
+    a = s.gen("turnover", 9).random(20)
+    s.gen("turnover", 10).random(500)  # the same stream in another week, then back
+    s.gen("ladder", 9).random(500)
+    assert np.array_equal(a, s.gen("turnover", 9).random(20))
+    assert np.array_equal(a, Streams(7).gen("turnover", 9).random(20))  # fresh factory, same draws
+    assert np.array_equal(a[:5], Streams(7).gen("turnover", 9).random(5))  # prefix: indexed by resident
