@@ -132,8 +132,7 @@ class CommunityModel(mesa.Model):
 
     def uniform(self, name: str, size: int | tuple | None = None) -> np.ndarray:
         """This week's uniforms of stream ``name`` (one per resident unless ``size`` says otherwise)."""
-        return self.streams.gen(name, self.week).random(self.population.n if size is None else size,
-                                                        dtype=np.float32)
+        return self.streams.uniform32(name, self.week, self.population.n if size is None else size)
 
     def _hook(self, name: str) -> None:
         for pol in self.policies:

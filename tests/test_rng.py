@@ -27,3 +27,16 @@ def test_a_stream_week_is_a_pure_function_of_seed_name_and_week():
     assert np.array_equal(a, s.gen("turnover", 9).random(20))
     assert np.array_equal(a, Streams(7).gen("turnover", 9).random(20))  # fresh factory, same draws
     assert np.array_equal(a[:5], Streams(7).gen("turnover", 9).random(5))  # prefix: indexed by resident
+
+
+def test_uniform32_is_the_generators_float32_draw_bit_for_bit():
+    s = Streams(5)
+    for size in (0, 1, 2, 3, 101, (2, 7), (7, 3), (3, 0)):
+        for week in (-52, 0, 11):
+            a = s.gen("participation", week).random(size, dtype=np.float32)
+            b = s.uniform32("participation", week, size)
+            assert a.dtype == b.dtype == np.float32 and a.shape == b.shape
+            assert np.array_equal(a, b)
+    g = s.gen("participation", 2)
+    g.random(3, dtype=np.float32)  # an odd draw leaves half a word buffered; the next gen starts afresh
+    assert np.array_equal(s.uniform32("participation", 2, 4), Streams(5).gen("participation", 2).random(4, dtype=np.float32))
