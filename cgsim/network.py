@@ -188,27 +188,47 @@ class SocialNetwork:
         """Mirror this week's tie changes into the Mesa Network space (few edges, every fourth week).
 
         The same end state as ``space.add_connection`` / ``remove_connection`` per tie (cells keyed by the
-        other cell's coordinate, edges in ``space.G``), done in bulk: each touched cell's neighbourhood cache
-        is cleared once, and the graph takes the edges in one ``add_edges_from`` / ``remove_edges_from``."""
+        other cell's coordinate, edges in ``space.G``), done in bulk: the graph's adjacency is edited as
+        ``Graph.add_edges_from`` / ``remove_edges_from`` edit it (nodes all exist; one shared, empty data dict
+        per new edge) and its cache is cleared once. Mesa's cell neighbourhood caches are ``functools.cache``
+        on the ``Cell`` class, shared by all cells, so clearing them through one touched cell is what clearing
+        them through every touched cell amounts to (per cell if a Mesa version ever keeps them per cell)."""
         if self.space is not None and self._ops:
             cells = self.space._cells
             G = self.space.G
-            touched = set()
+            adj = G._adj
+            touched = None
             for added, s, d in self._ops:
-                pairs = list(zip(s.tolist(), d.tolist()))
                 if added:
-                    for a, b in pairs:
+                    for a, b in zip(s.tolist(), d.tolist()):
                         ca, cb = cells[a], cells[b]
                         ca.connections[b] = cb
                         cb.connections[a] = ca
-                    G.add_edges_from(pairs)
+                        adj_a = adj[a]
+                        dd = adj_a.get(b)
+                        if dd is None:
+                            dd = {}
+                        adj_a[b] = dd
+                        adj[b][a] = dd
                 else:
-                    for a, b in pairs:
+                    for a, b in zip(s.tolist(), d.tolist()):
                         cells[a].connections.pop(b, None)
                         cells[b].connections.pop(a, None)
-                    G.remove_edges_from(pairs)
-                touched.update(s.tolist())
-                touched.update(d.tolist())
-            for i in touched:
-                cells[i]._clear_cache()
+                        adj_a = adj[a]
+                        if b in adj_a:
+                            del adj_a[b]
+                            if a != b:
+                                del adj[b][a]
+                if s.size:
+                    touched = cells[int(s[0])]
+            nx._clear_cache(G)
+            if touched is not None:
+                cls = type(touched)
+                if hasattr(getattr(cls, "get_neighborhood", None), "cache_clear") and \
+                        hasattr(getattr(cls, "_neighborhood", None), "cache_clear"):
+                    touched._clear_cache()  # class-wide caches: once clears them for every cell
+                else:
+                    for _, s, d in self._ops:
+                        for i in set(s.tolist()) | set(d.tolist()):
+                            cells[i]._clear_cache()
         self._ops.clear()

@@ -46,3 +46,19 @@ def test_sparse_helpers_and_tie_changes():
     assert net.degree.tolist() == [2, 2, 1, 1]
     assert net.remove_ties(net.src == 0) == 2
     assert net.n_ties == 1 and net.degree.tolist() == [0, 1, 1, 0]
+
+
+def test_space_mirrors_tie_changes_edge_for_edge():
+    from cgsim import CommunityModel
+
+    m = CommunityModel(preset="mianyang_2019", rng=3, weeks=12)
+    m.run()
+    net, cells = m.network, m.space._cells
+    edges = set(zip(net.src.tolist(), net.dst.tolist()))
+    assert {(min(u, v), max(u, v)) for u, v in m.space.G.edges()} == edges
+    conn = {(i, j) for i, c in cells.items() for j in c.connections if i < j}
+    assert conn == edges
+    # neighbourhoods are computed afresh after the changes
+    i = int(net.src[-1])
+    assert {a.unique_id for a in cells[i].neighborhood.agents} == {m.residents[j].unique_id for j in
+                                                                  m.network.adj[i].indices.tolist()}
