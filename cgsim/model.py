@@ -195,7 +195,9 @@ class CommunityModel(mesa.Model):
         self._hook("before_outreach")
         h = self.hierarchy.n_households
         u_hh = self.uniform("outreach_households", (2, h))      # committee visits, grid visits
-        u_res = self.uniform("outreach_residents", (4, pop.n))  # awareness, NGO, Party, word of mouth
+        # awareness, NGO, Party, word of mouth; without word of mouth its (last) row is not drawn: the rows
+        # before it are the same numbers either way
+        u_res = self.uniform("outreach_residents", (4 if p.awareness_spread > 0 else 3, pop.n))
         asked_rc = outreach.household_contacts(rc.outreach_contacts(p), h, pop.household, u_hh[0])
         aware_u = u_res[0]
         outreach.apply_contacts(pop, asked_rc, p.awareness_on_contact, aware_u)
@@ -212,7 +214,8 @@ class CommunityModel(mesa.Model):
             outreach.apply_contacts(pop, ngo_hit, p.awareness_on_contact, aware_u)
         party_hit = outreach.peer_asks(net, self.party.askers(pop), self.party.outreach_rate, u_res[2])
         pop.asked |= party_hit
-        outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
+        if p.awareness_spread > 0:
+            outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
 
         # 3. participation decisions
         u_part = self.uniform("participation", (7, pop.n))  # 4 channels, need, 2 recoveries

@@ -97,7 +97,10 @@ class SocialNetwork:
         order = np.argsort(rows.astype(np.uint16 if n <= 1 << 16 else np.int32), kind="stable")
         indptr = np.zeros(n + 1, np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order], indptr), shape=(n, n))
+        # int32 indices when they fit, as scipy would make them, without its conversions and checks
+        idx = np.int32 if rows.size < 1 << 31 else np.int64
+        self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order].astype(idx), indptr.astype(idx)),
+                                  shape=(n, n), copy=False)
         self._degree = np.diff(indptr).astype(np.float64)
         self._inv_degree = 1.0 / np.maximum(self._degree, 1.0)
         self._isolated = np.flatnonzero(self._degree == 0)
