@@ -122,7 +122,7 @@ class CommunityModel(mesa.Model):
 
         self._burn_in(p.burn_in_weeks)
         self.recorder = metrics.Recorder(self)
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.model_reporters())
+        self.datacollector = metrics.LatestCollector(model_reporters=metrics.model_reporters())
         self.latest: dict[str, float] = self.recorder.snapshot()
         self.datacollector.collect(self)
 

@@ -210,3 +210,33 @@ def test_turnover_keeps_everyone_and_resets_newcomers(world):
     assert np.all(pop.stage == WAIT) and np.all(pop.year_counts == 0)
     assert 0 < pop.aware.mean() < 0.6
     assert group_index(p, pop).shape == (n_before,)
+
+
+def test_clip01_scalar_is_numpys_clip_bit_for_bit():
+    import numpy as np
+
+    from cgsim.dynamics.capacity import clip01_scalar
+
+    vals = [0.0, -0.0, 1.0, -1e-300, 5e-324, 1.0000000001, -3.0, 3.0, float("nan"), float("inf"), float("-inf"),
+            np.float64(0.25), np.float64(-0.5), *np.random.default_rng(0).normal(0.5, 1.0, 500).tolist()]
+    for v in vals:
+        b = clip01_scalar(v)
+        assert type(b) is float
+        assert np.float64(b).tobytes() == np.float64(float(np.clip(v, 0.0, 1.0))).tobytes()
+
+
+def test_latest_collector_records_what_mesas_collector_records():
+    import mesa
+
+    from cgsim import CommunityModel
+    from cgsim import metrics
+
+    m = CommunityModel(preset="mianyang_2019", rng=2, weeks=6)
+    ref = mesa.DataCollector(model_reporters=metrics.model_reporters())
+    ref.collect(m)
+    for _ in range(6):
+        m.step()
+        ref.collect(m)
+    assert isinstance(m.datacollector, mesa.DataCollector)
+    a, b = m.datacollector.get_model_vars_dataframe(), ref.get_model_vars_dataframe()
+    assert a.equals(b) and list(a.columns) == list(b.columns)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..dynamics.capacity import clip01_scalar
+
 
 class ResidentsCommittee(mesa.Agent):
     def __init__(self, model, staff: int, hours_per_staff: float):
@@ -69,5 +71,5 @@ class ResidentsCommittee(mesa.Agent):
     def set_response_capacity(self, p, pending_voices: int, open_issues: int) -> float:
         """Share of this week's demand (pending voices + own issues) the committee can answer (phase 4)."""
         demand = (pending_voices + open_issues) * p.hours_per_voice
-        self.response_capacity = 1.0 if demand <= 0 else float(np.clip(self.response_hours / demand, 0, 1))
+        self.response_capacity = 1.0 if demand <= 0 else clip01_scalar(self.response_hours / demand)
         return self.response_capacity

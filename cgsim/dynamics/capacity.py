@@ -21,6 +21,15 @@ DEPENDENT, LEARNING, MATURE = 0, 1, 2
 STAGE_LABELS = ("dependent", "learning", "mature")
 
 
+def clip01_scalar(x: float) -> float:
+    """``float(np.clip(x, 0.0, 1.0))`` for a Python float, without numpy's call overhead: like numpy's clip it
+    replaces only values below 0 or above 1 (NaN and -0.0 stay as they are). Always a Python float."""
+    x = float(x)
+    if x < 0.0:
+        return 0.0
+    return 1.0 if x > 1.0 else x
+
+
 def stage_of(p, c: float) -> int:
     return DEPENDENT if c < p.capacity_theta1 else (LEARNING if c < p.capacity_theta2 else MATURE)
 
@@ -41,7 +50,7 @@ def update(p, c: float, *, deep_rate: float, cultivation_hours: float, n_residen
     dc = (p.capacity_growth * deep * (1 - c) + p.capacity_cultivation * cult * (1 - c)
           + p.capacity_gov_support * support - p.capacity_crowding * crowd - p.capacity_collapse * collapse
           - p.capacity_decay * c)
-    return float(np.clip(c + dc, 0.0, 1.0))
+    return clip01_scalar(c + dc)
 
 
 def channel_shift(p, stage: int) -> np.ndarray:

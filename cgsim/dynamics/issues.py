@@ -154,7 +154,7 @@ class IssueBook:
         u_fix, u_pet = g.random(ids.size), g.random(ids.size)
         pr = rate[self.resolver[ids]] + p.voice_boost * np.minimum(self.voices[ids], 10)
         pr += p.self_fix_base * 0.1 * np.minimum(self.coproducers[ids], 10)
-        fixed = u_fix < np.clip(pr, 0, 1)
+        fixed = u_fix < pr  # = u_fix < clip(pr, 0, 1) for uniforms in [0, 1), NaN included
         done = ids[fixed]
         self.status[done] = SETTLED
         self.resolved_week = int(done.size)
