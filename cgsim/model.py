@@ -354,7 +354,7 @@ class CommunityModel(mesa.Model):
         answered = pending & (u < phi)
         pop.pending_voice[answered] = -1
         waiting = pop.pending_voice >= 0
-        pop.pending_voice[waiting] += 1
+        pop.pending_voice += waiting  # one more week for those still waiting
         ignored = waiting & (pop.pending_voice >= p.voice_patience)
         pop.pending_voice[ignored] = -1
         return answered, ignored

@@ -33,8 +33,8 @@ def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience
     common += p.beta_efficacy * pop.efficacy
     common += p.beta_social * share_active
     common += p.beta_belonging * pop.belonging
-    common[pop.asked] += p.beta_ask
-    common[pop.stage == ACTIVE] += p.beta_active
+    np.add(common, p.beta_ask, out=common, where=pop.asked)  # masked adds in place, no gather/scatter
+    np.add(common, p.beta_active, out=common, where=pop.stage == ACTIVE)
     beta0 = np.array([p.beta0_activity, p.beta0_voice, p.beta0_deliberation, p.beta0_coproduction]) + channel_shift
     cost = np.array([-p.beta_cost * getattr(p, h) for h in HOURS])
     u = np.multiply.outer(cost, 1.0 / pop.time_budget)  # (4, n)
