@@ -85,6 +85,7 @@ class SocialNetwork:
         self.n = n
         self.src, self.dst, self.kind = src, dst, kind
         self.space = None  # the mesa Network, attached by the model
+        self._keys = None
         self._ops: list[tuple[bool, np.ndarray, np.ndarray]] = []  # (added?, src, dst), in order
         self._rebuild()
 
@@ -104,7 +105,8 @@ class SocialNetwork:
         self._degree = np.diff(indptr).astype(np.float64)
         self._inv_degree = 1.0 / np.maximum(self._degree, 1.0)
         self._isolated = np.flatnonzero(self._degree == 0)
-        self._keys = None  # sorted edge keys, made when ties are added
+        if getattr(self, "_keys", None) is not None and self._keys.size != self.src.size:
+            self._keys = None  # sorted edge keys (src * n + dst), made when ties are first added, then kept
         self._dirty = False
 
     @property
@@ -169,6 +171,8 @@ class SocialNetwork:
         if key.size == 0:
             return 0
         s, d = key // n, key % n
+        # both runs are sorted: the stable (merge) sort just merges them
+        self._keys = np.sort(np.concatenate([self._keys, key]), kind="stable")
         self.src = np.concatenate([self.src, s])
         self.dst = np.concatenate([self.dst, d])
         self.kind = np.concatenate([self.kind, np.full(s.size, NEIGHBOUR, np.int8)])
@@ -182,6 +186,8 @@ class SocialNetwork:
         if k == 0:
             return 0
         self._ops.append((False, self.src[mask], self.dst[mask]))
+        if self._keys is not None:
+            self._keys = np.delete(self._keys, np.searchsorted(self._keys, self.src[mask] * self.n + self.dst[mask]))
         keep = ~mask
         self.src, self.dst, self.kind = self.src[keep], self.dst[keep], self.kind[keep]
         self._dirty = True

@@ -62,3 +62,13 @@ def test_space_mirrors_tie_changes_edge_for_edge():
     i = int(net.src[-1])
     assert {a.unique_id for a in cells[i].neighborhood.agents} == {m.residents[j].unique_id for j in
                                                                   m.network.adj[i].indices.tolist()}
+
+
+def test_kept_edge_keys_match_the_edge_list_after_tie_changes():
+    from cgsim import CommunityModel
+
+    m = CommunityModel(preset="mianyang_2019", rng=4, weeks=16)
+    m.run()
+    net = m.network
+    assert net._keys is not None
+    assert np.array_equal(net._keys, np.sort(net.src * net.n + net.dst))
