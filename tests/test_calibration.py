@@ -114,12 +114,28 @@ TRUTHS = [
 ]
 
 
-@pytest.mark.parametrize("truth", TRUTHS, ids=["truth_a", "truth_b", "truth_c"])
-def test_parameter_recovery(truth, tmp_path):
-    """A synthetic survey (n = 279, as Mianyang's) from a community at a known truth: the calibration,
-    started from the shipped values, must report intervals that contain the truth."""
-    res = recover(truth, tmp_path, fixed={"n_households": 400}, n=279, seeds=3, max_evals=60, workers=2)
-    for name, row in res["params"].items():
-        assert row["covered"], (name, row)
-        assert row["high"] - row["low"] < 0.6 * (make_spec("mianyang_2019", None, [name]).hi[0]
-                                                 - make_spec("mianyang_2019", None, [name]).lo[0]), (name, row)
+@pytest.fixture(scope="module")
+def recoveries(tmp_path_factory):
+    out = tmp_path_factory.mktemp("recovery")
+    return [recover(t, out / f"truth_{i}", fixed={"n_households": 400}, n=279, seeds=3, max_evals=60, workers=2)
+            for i, t in enumerate(TRUTHS)]
+
+
+def test_parameter_recovery_covers_the_truths(recoveries):
+    """Synthetic surveys (n = 279, as Mianyang's) from communities at known truths, calibrated from the shipped
+    values: the reported 95% intervals must contain the truths. Nine intervals at 95% miss at least twice
+    7% of the time even when exactly right, so one miss of nine is allowed; two or more fail the method."""
+    rows = [(i, name, row) for i, res in enumerate(recoveries) for name, row in res["params"].items()]
+    missed = [(i, name, row) for i, name, row in rows if not row["covered"]]
+    assert len(missed) <= 1, missed
+
+
+def test_parameter_recovery_intervals_are_informative(recoveries):
+    """Covering the truth with the whole range would be easy: at least two of the three parameters of each
+    truth must come out identified (95% interval under about a third of the range)."""
+    for res in recoveries:
+        narrow = 0
+        for name, row in res["params"].items():
+            spec = make_spec("mianyang_2019", None, [name])
+            narrow += row["identification"] == "identified" and row["high"] - row["low"] < 0.4 * (spec.hi[0] - spec.lo[0])
+        assert narrow >= 2, res["params"]

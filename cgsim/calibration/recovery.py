@@ -51,12 +51,12 @@ def synthetic_survey(truth: dict, *, template: str = "mianyang_2019", preset: st
 
 
 def recover(truth: dict, out: str | Path, *, template: str = "mianyang_2019", fixed: dict | None = None,
-            n: int = 279, seeds: int = 3, max_evals: int = 60, workers: int | None = None, progress=None) -> dict:
+            n: int = 279, seeds: int = 3, max_evals: int = 60, check_seeds: int = 10, workers: int | None = None, progress=None) -> dict:
     """Calibrate ``truth``'s parameters from a synthetic survey; per parameter: truth, estimate, interval, covered."""
     out = Path(out)
     survey = synthetic_survey(truth, template=template, fixed=fixed, n=n, path=out / "synthetic_survey.yaml")
     spec = make_spec(survey, None, list(truth), seeds=seeds, overrides=fixed, stationarity=False,
-                     max_evals=max_evals, check_seeds=0)
+                     max_evals=max_evals, check_seeds=check_seeds)
     doc = calibrate(spec, out, workers=workers, progress=progress)
     rows = {}
     for name, value in truth.items():

@@ -14,17 +14,19 @@ from .simulate import Simulator
 from .spec import CalibrationSpec
 
 
-def check_on_fresh_seeds(spec: CalibrationSpec, sim: Simulator, u: np.ndarray) -> list[dict]:
-    """Each survey figure at the estimate, over seeds the fit never used (the fit seeds if none are asked)."""
+def check_on_fresh_seeds(spec: CalibrationSpec, sim: Simulator, u: np.ndarray) -> tuple[list[dict], np.ndarray]:
+    """Each survey figure at the estimate over seeds the fit never used (the fit seeds if none are asked),
+    and those seeds' moments (seeds x moments, for the variance in the intervals)."""
     sv = sim.survey
     cols = [t.column for t in sv.targets]
     if spec.check_seeds:
         res = sim.run_seeds([u], spec.check_seeds)[0]
-        table = pd.DataFrame([r["figures"] for r in res], columns=cols)
+        rec = {"figures": [r["figures"] for r in res], "drift": [r["drift"] for r in res]}
         seeds = "check"
     else:
-        table = pd.DataFrame(sim.cache[Simulator.key(u)]["figures"], columns=cols)
+        rec = sim.cache[Simulator.key(u)]
         seeds = "fit"
+    table = pd.DataFrame(rec["figures"], columns=cols)
     cmp = compare_values(sv, table)
     rows = []
     for t, c in zip(sv.targets, cmp.itertuples()):
@@ -33,7 +35,7 @@ def check_on_fresh_seeds(spec: CalibrationSpec, sim: Simulator, u: np.ndarray) -
                          seed_range=[round(c.seed_min, 4), round(c.seed_max, 4)], se=round(t.se, 4),
                          miss_in_se=round(t.distance(c.simulated_mean), 2), holds=bool(c.holds), seeds=seeds,
                          source=t.source))
-    return rows
+    return rows, obj.per_seed_moments(spec, rec)
 
 
 def _yaml(doc: dict) -> str:

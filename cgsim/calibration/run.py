@@ -34,6 +34,9 @@ from .simulate import Simulator
 from .spec import CalibrationSpec
 
 
+INTERVAL_STEP = 0.05  # share of each parameter's range, for the central differences of the intervals
+
+
 class _Budget(Exception):
     """The evaluation budget is spent; the best point so far is the estimate."""
 
@@ -71,7 +74,9 @@ class Calibration:
         """dr/du by finite differences of ``spec.step``: forward (backward at the upper bound) while
         searching, central for the intervals; all points of one Jacobian run as one parallel batch."""
         u = np.array(u, float)
-        h, p = self.spec.step, len(u)
+        # the interval Jacobian takes a wider step: under common random numbers a small step picks up
+        # the staircase of discrete decisions, which inflates JᵀJ and narrows the intervals
+        h, p = (max(self.spec.step, INTERVAL_STEP) if central else self.spec.step), len(u)
         plus, minus = [], []
         for j in range(p):
             e = np.zeros(p)
@@ -106,6 +111,8 @@ class Calibration:
 def _relative(path: Path) -> str:
     from ..scenarios import ROOT
 
+    if not Path(path).is_absolute():
+        return str(path)
     try:
         return str(Path(path).resolve().relative_to(ROOT.resolve()))
     except ValueError:
@@ -120,10 +127,11 @@ def _check_resume(spec: CalibrationSpec, out: Path, restart: bool) -> None:
     if spec_file.is_file():
         old = json.loads(spec_file.read_text(encoding="utf-8"))
         if old.get("fingerprint") != spec.fingerprint():
-            diff = [k for k, v in spec.__dict__.items() if k not in ("max_evals", "check_seeds", "survey_file")
+            diff = [k for k, v in spec.__dict__.items() if k not in ("max_evals", "check_seeds", "survey_file", "start")
                     and old.get("spec", {}).get(k) != v]
             raise ConfigError(f"{out}: holds a different calibration (differs in: {', '.join(diff) or 'the model'}). "
                               f"Use another --out, or --restart to discard its evaluations.")
+        spec.start = list(old["spec"]["start"])  # the resumed search goes on from where it began
     spec_file.write_text(json.dumps({"fingerprint": spec.fingerprint(), "spec": spec.__dict__}, indent=1,
                                     default=str), encoding="utf-8")
 
@@ -177,14 +185,14 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         if progress:
             progress(f"{status}; estimating intervals (central differences, {2 * len(spec.params)} points)")
         J = cal.jacobian(u_best, central=True)
-        per_seed = obj.per_seed_moments(spec, rec_best)
-        se = obj.moment_se(spec, sim.survey)
-        omega = omega_from_seeds(per_seed, se)
-        ivals = intervals(u_best, J, omega, spec.lo, spec.hi)
-        r_best = obj.residuals(spec, sim.survey, rec_best)
         if progress and spec.check_seeds:
             progress(f"checking the estimate on {len(spec.check_seeds)} fresh seeds")
-        check = check_on_fresh_seeds(spec, sim, u_best)
+        check, check_moments = check_on_fresh_seeds(spec, sim, u_best)
+        per_seed = obj.per_seed_moments(spec, rec_best)
+        se = obj.moment_se(spec, sim.survey)
+        omega = omega_from_seeds(check_moments, se, len(spec.seeds))
+        ivals = intervals(u_best, J, omega, spec.lo, spec.hi)
+        r_best = obj.residuals(spec, sim.survey, rec_best)
     est = {n: round(iv["estimate"], 6) for n, iv in zip(spec.params, ivals)}
     params, inherits = saved_params(spec, save_as, est)
     doc = {

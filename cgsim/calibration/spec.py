@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..params import param_table
-from ..scenarios import NO_CALIBRATION, ConfigError, _closest, load_preset, validate_params
+from ..scenarios import NO_CALIBRATION, ROOT, ConfigError, _closest, load_preset, validate_params
 from ..survey import SURVEY_DIR, Survey, load_survey
 
 #: fit seeds are distinct from the seeds analysts report (1, 2, ...) so fit and check do not share luck
@@ -42,12 +42,16 @@ class CalibrationSpec:
 
     @property
     def survey(self) -> Survey:
-        return load_survey(self.survey_file)
+        path = Path(self.survey_file)
+        if not path.is_absolute() and not path.is_file():
+            path = ROOT / path  # stored relative to the project
+        return load_survey(path)
 
     def fingerprint(self) -> str:
-        """Hash of everything that determines the evaluations (not the search budget or check seeds)."""
+        """Hash of what the evaluations depend on (not the budget, check seeds, or the start point: a resumed
+        search keeps the start it began from, even after ``--save`` changed the preset's values)."""
         d = asdict(self)
-        for k in ("max_evals", "check_seeds", "survey_file"):
+        for k in ("max_evals", "check_seeds", "survey_file", "start"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -91,8 +95,12 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     lo = [float(allowed[n]["lo"]) for n in params]
     hi = [float(allowed[n]["hi"]) for n in params]
     start = [min(max(float(defaults[n]), a), b) for n, a, b in zip(params, lo, hi)]
+    try:
+        stored = str(path.resolve().relative_to(ROOT.resolve()))  # no machine paths in shipped logs
+    except ValueError:
+        stored = str(path)
     return CalibrationSpec(
-        survey_file=str(path), preset=preset, params=list(params), lo=lo, hi=hi, start=start,
+        survey_file=stored, preset=preset, params=list(params), lo=lo, hi=hi, start=start,
         seeds=list(range(FIT_SEED_BASE, FIT_SEED_BASE + seeds)), calibration=calibration, overrides=overrides,
         weeks=max(weeks, 52 * (sv.year + 1)), stationarity=stationarity, step=step, max_evals=max_evals,
         check_seeds=list(range(1, check_seeds + 1)), survey_text=path.read_text(encoding="utf-8"))

@@ -30,23 +30,27 @@ MIANYANG = ["stage_init_attentive", "stage_init_active", "stage_up_base", "stage
 #: part (Q22: elderly, unemployed youth, low income) and the depth of participation (Q23: channel intercepts)
 KARAMAY = ["trust_gen_mean", "beta_elderly", "beta_unemployed", "beta_low_income", "beta_cost", "stage_up_base",
            "beta0_activity", "beta0_voice", "beta0_deliberation", "beta0_coproduction"]
+#: Karamay's depth figure (shallow_share) rests on rare deliberation and co-production events and varies
+#: 0.69-0.84 between seeds, so its fit averages 8 seeds rather than 4
 FITS = {
-    "mianyang_2019": ["--params", ",".join(MIANYANG)],
-    "karamay_2016": ["--params", ",".join(KARAMAY), "--calibration", "mianyang_2019"],
+    "mianyang_2019": ["--params", ",".join(MIANYANG), "--seeds", "4"],
+    "karamay_2016": ["--params", ",".join(KARAMAY), "--calibration", "mianyang_2019", "--seeds", "8"],
 }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--survey", choices=[*FITS, "all"], default="all")
-    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--seeds", type=int, default=None, help="fit seeds (default: 4 Mianyang, 8 Karamay)")
     ap.add_argument("--max-evals", type=int, default=400)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--restart", action="store_true")
     a = ap.parse_args(argv)
     for name in FITS if a.survey == "all" else [a.survey]:
         args = ["calibrate", "--survey", name, *FITS[name], "--out", f"data/calibrated/{name}", "--save",
-                "--seeds", str(a.seeds), "--max-evals", str(a.max_evals)]
+                "--max-evals", str(a.max_evals)]
+        if a.seeds:
+            args += ["--seeds", str(a.seeds)]
         if a.workers:
             args += ["--workers", str(a.workers)]
         if a.restart:
