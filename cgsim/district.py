@@ -616,12 +616,9 @@ def district_figure(weekly: pd.DataFrame, path: str | Path, *, policy_starts=(),
 
 def write_district_run(result: RunResult, out: str | Path, *, figure: bool = True) -> Path:
     """``weekly.parquet``, ``yearly.parquet`` (with a ``community`` column), ``meta.json``, ``summary.png``."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    result.weekly.to_parquet(out / "weekly.parquet", index=False)
-    result.yearly.to_parquet(out / "yearly.parquet", index=False)
-    (out / "meta.json").write_text(json.dumps(result.meta, indent=2, ensure_ascii=False, default=str),
-                                   encoding="utf-8")
+    from .run import write_tables
+
+    out = write_tables(result, out)
     if figure:
         starts = [pol.get("start_week", 26) for pol in result.meta["policies"]]
         district_figure(result.weekly, out / "summary.png", policy_starts=starts,

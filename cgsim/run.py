@@ -58,13 +58,19 @@ def simulate(config: RunConfig, *, seed: int | None = None, build_space: bool = 
     return RunResult(weekly, yearly, meta)
 
 
-def write_run(result: RunResult, out: str | Path, *, figure: bool = True) -> Path:
+def write_tables(result: RunResult, out: str | Path) -> Path:
+    """``weekly.parquet``, ``yearly.parquet`` and ``meta.json`` of a run (community or district)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result.weekly.to_parquet(out / "weekly.parquet", index=False)
     result.yearly.to_parquet(out / "yearly.parquet", index=False)
     (out / "meta.json").write_text(json.dumps(result.meta, indent=2, ensure_ascii=False, default=str),
                                    encoding="utf-8")
+    return out
+
+
+def write_run(result: RunResult, out: str | Path, *, figure: bool = True) -> Path:
+    out = write_tables(result, out)
     if figure:
         from .plots import summary_figure
 
