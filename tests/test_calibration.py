@@ -74,8 +74,15 @@ def test_calibration_resumes_from_its_log_and_refuses_another_spec(tmp_path):
     again = calibrate(spec, tmp_path, workers=1, progress=None)
     assert again["simulated_this_session"] == 0  # everything replayed from evaluations.jsonl
     assert again["params"] == first["params"] and again["intervals"] == first["intervals"]
-    logged = [json.loads(x) for x in (tmp_path / "evaluations.jsonl").read_text().splitlines()]
+    log = tmp_path / "evaluations.jsonl"
+    logged = [json.loads(x) for x in log.read_text().splitlines()]
     assert len(logged) == first["evaluations"]
+    # killed while writing: the half-written last line is simulated again, nothing else
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][: len(lines[-1]) // 2])
+    third = calibrate(spec, tmp_path, workers=1, progress=None)
+    assert third["simulated_this_session"] == 1 and third["params"] == first["params"]
+    assert calibrate(spec, tmp_path, workers=1, progress=None)["simulated_this_session"] == 0
     other = make_spec("mianyang_2019", None, ["beta0_voice"], **kw)
     with pytest.raises(ConfigError, match="holds a different calibration"):
         calibrate(other, tmp_path, workers=1, progress=None)

@@ -66,9 +66,16 @@ class Simulator:
         self.simulated = 0
         self.replayed = 0
         if self.log_path and self.log_path.is_file():
-            for line in self.log_path.read_text(encoding="utf-8").splitlines():
+            text = self.log_path.read_text(encoding="utf-8")
+            if text and not text.endswith("\n"):  # end a half-written line so new records start clean
+                with self.log_path.open("a", encoding="utf-8") as f:
+                    f.write("\n")
+            for line in text.splitlines():
                 if line.strip():
-                    rec = json.loads(line)
+                    try:
+                        rec = json.loads(line)
+                    except json.JSONDecodeError:  # the line being written when the run was killed
+                        continue
                     self.cache[rec["key"]] = rec
 
     @staticmethod
