@@ -130,11 +130,10 @@ def recoveries(tmp_path_factory):
 
 def test_parameter_recovery_covers_the_truths(recoveries):
     """Synthetic surveys (n = 279, as Mianyang's) from communities at known truths, calibrated from the shipped
-    values: the reported 95% intervals must contain the truths. Nine intervals at 95% miss at least twice
-    7% of the time even when exactly right, so one miss of nine is allowed; two or more fail the method."""
+    values: every reported 95% interval must contain its truth."""
     rows = [(i, name, row) for i, res in enumerate(recoveries) for name, row in res["params"].items()]
     missed = [(i, name, row) for i, name, row in rows if not row["covered"]]
-    assert len(missed) <= 1, missed
+    assert not missed, missed
 
 
 def test_parameter_recovery_intervals_are_informative(recoveries):

@@ -29,7 +29,7 @@ from scipy.optimize import least_squares
 from ..experiment.executors import make_pool
 from ..scenarios import CALIBRATED, NO_CALIBRATION, ConfigError, read_yaml
 from . import objective as obj
-from .intervals import intervals, j_statistic, omega_from_seeds
+from .intervals import intervals, j_statistic, omega_from_seeds, widen_along_axes
 from .simulate import Simulator
 from .spec import CalibrationSpec
 
@@ -192,6 +192,11 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         se = obj.moment_se(spec, sim.survey)
         omega = omega_from_seeds(check_moments, se, len(spec.seeds))
         ivals = intervals(u_best, J, omega, spec.lo, spec.hi)
+        if progress:
+            progress("checking each interval along its parameter (the objective may be flatter than its slope)")
+        widen_along_axes(u_best, f_best, J, omega, ivals, spec.lo, spec.hi,
+                         lambda pts: [obj.objective(obj.residuals(spec, sim.survey, r))
+                                      for r in sim.evaluate(pts, kind="interval")])
         r_best = obj.residuals(spec, sim.survey, rec_best)
     est = {n: round(iv["estimate"], 6) for n, iv in zip(spec.params, ivals)}
     params, inherits = saved_params(spec, save_as, est)
