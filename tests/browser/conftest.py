@@ -19,6 +19,11 @@ CHROMIUM = os.environ.get("CGSIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 HERE = Path(__file__).resolve().parent
+#: how long a page may take to react: generous, because these tests check behaviour, not speed, and a
+#: shared 2-core machine can stall a redraw (rebuilding a side-by-side pair) well past a minute
+WAIT_MS = 180_000
+
+
 ARTIFACTS = HERE.parent / "artifacts"
 CONFIG = HERE / "viz_config.yaml"
 
@@ -95,6 +100,7 @@ class Page:
         self.url = url
         self.context = browser.new_context(viewport={"width": 1600, "height": 1800})
         self.pw = self.context.new_page()
+        self.wait_ms = WAIT_MS
         self.requests: list[str] = []
         self.failed: list[str] = []
         self.pw.on("request", lambda r: self.requests.append(r.url))
@@ -110,12 +116,12 @@ class Page:
     def wait_images(self) -> None:
         self.pw.wait_for_function("() => { const im = [...document.querySelectorAll('img.cgsim-network, "
                                   "img.cgsim-chart')]; return im.length >= 7 && im.every(i => i.complete "
-                                  "&& i.naturalWidth > 0); }", timeout=60_000)
+                                  "&& i.naturalWidth > 0); }", timeout=WAIT_MS)
 
     def status(self) -> str:
         return self.pw.locator(".cgsim-status").inner_text()
 
-    def click_and_wait(self, name: str, timeout: float = 60_000) -> None:
+    def click_and_wait(self, name: str, timeout: float = WAIT_MS) -> None:
         """Click a button and wait until the status line (week, timings) has changed."""
         before = self.status()
         self.pw.get_by_role("button", name=name, exact=True).click()

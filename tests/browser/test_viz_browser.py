@@ -76,7 +76,7 @@ def test_step_advances_week_and_changes_charts(page, artifacts):
         + f"\nstep to re-rendered page (ms, server-side, every step so far): {wall}"
         + f"\nCPU time of the same (ms, server thread): {cpu}\nstatus line: {page.status()}\n")
     page.pw.get_by_role("button", name="▶", exact=True).click()  # run ...
-    expect(page.pw.locator(".cgsim-status")).to_contain_text(re.compile(r"week (\d\d|[6-9])"), timeout=60_000)
+    expect(page.pw.locator(".cgsim-status")).to_contain_text(re.compile(r"week (\d\d|[6-9])"), timeout=page.wait_ms)
     page.pw.get_by_role("button", name="❚❚", exact=True).click()  # ... and pause
     expect(page.pw.get_by_role("button", name="▶", exact=True)).to_be_visible()
     paused = _week(page.status())
@@ -90,7 +90,7 @@ def test_policy_switch_takes_effect_side_by_side(page):
     pw = page.pw
     pw.locator("label", has_text="station separation").click()  # switch the policy off ...
     page.click_and_wait("Reset")
-    expect(pw.locator(".cgsim-policies")).to_contain_text("no policy", timeout=60_000)
+    expect(pw.locator(".cgsim-policies")).to_contain_text("no policy", timeout=page.wait_ms)
     for _ in range(3):
         page.click_and_wait("Step")
     expect(_cell(page, "rc_admin_share", 1)).to_have_text("80.0%")  # status quo: 80% of committee time on admin
@@ -99,7 +99,7 @@ def test_policy_switch_takes_effect_side_by_side(page):
     pw.locator("label", has_text="station separation").click()  # ... on again, side by side
     pw.locator("label", has_text="Side by side").click()
     page.click_and_wait("Reset")
-    expect(pw.locator("img.cgsim-network")).to_have_count(2, timeout=60_000)
+    expect(pw.locator("img.cgsim-network")).to_have_count(2, timeout=page.wait_ms)
     expect(pw.locator(".cgsim-policies")).to_contain_text("station separation")
     for _ in range(4):  # the policy starts in week 2
         page.click_and_wait("Step")
@@ -117,7 +117,7 @@ def test_language_and_colour_switches(page):
     pw = page.pw
     net = pw.locator("img.cgsim-network")
     pw.locator(".cgsim-lang button", has_text="中文").click()
-    expect(pw.locator(".cgsim-status")).to_contain_text("第 0 周", timeout=60_000)
+    expect(pw.locator(".cgsim-status")).to_contain_text("第 0 周", timeout=page.wait_ms)
     expect(pw.locator("label", has_text="居站分设 · station separation")).to_have_count(1)
     expect(pw.locator(".cgsim-policies")).to_contain_text("居站分设")
     page.wait_images()
