@@ -117,6 +117,15 @@ def groups(pop) -> list[tuple[str, str, np.ndarray]]:
     return out
 
 
+#: the weekly columns that are shares of a yes/no measure, and those that are means of an attitude, in the
+#: order ``Recorder._group_means`` fills them
+_BOOL_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
+    "rate_activity", "rate_voice", "rate_deliberation", "rate_coproduction", "rate_any", "aware", "asked",
+    "trust_strangers", "sees_rc_as_government", "stage_wait_and_see", "stage_attentive", "stage_active")]
+_FLOAT_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
+    "trust_neighbours", "trust_committee", "efficacy", "satisfaction", "belonging")]
+
+
 class Recorder:
     """Collects weekly and yearly rows into arrays; frames are built on demand."""
 
@@ -132,7 +141,11 @@ class Recorder:
         self._inv = 1.0 / np.maximum(self.sizes, 1.0)
         self.vulnerable = vulnerable_mask(pop).astype(np.float64)
         self._groups_t = np.ascontiguousarray(masks.T, dtype=np.float64)  # (n, groups), for one dense product
-        self._buf = np.empty((len(WEEKLY_RESIDENT), pop.n))
+        # exact float32 counts of yes/no measures while they stay below 2**24
+        self._count_dtype = np.float32 if pop.n < 1 << 24 else np.float64
+        self._groups_counts = self._groups_t.astype(self._count_dtype)
+        self._bool_buf = np.empty((len(_BOOL_COLUMNS), pop.n), bool)
+        self._float_buf = np.empty((len(_FLOAT_COLUMNS), pop.n))
         self.weekly_res: list[np.ndarray] = []
         self.weekly_com: list[dict] = []
         self.yearly_res: list[np.ndarray] = []
@@ -144,31 +157,34 @@ class Recorder:
         self._cross = (None, None, 0)  # (tie list, attribute, cross-group ties): recounted when either changes
 
     # ---- weekly -----------------------------------------------------------
-    def _resident_matrix(self) -> np.ndarray:
-        """This week's per-resident measures, one row per column of ``WEEKLY_RESIDENT`` (columns x n)."""
-        pop = self.model.population
-        ev = pop.week_events
-        buf = self._buf
-        buf[0:4] = ev.T
-        buf[4] = any_event(ev)
-        buf[5] = pop.aware
-        buf[6] = pop.asked
-        np.greater_equal(pop.trust_gen, 0.5, out=buf[7])
-        buf[8] = pop.trust_gen
-        buf[9] = pop.trust_rc
-        buf[10] = pop.efficacy
-        buf[11] = pop.satisfaction
-        buf[12] = pop.belonging
-        np.greater_equal(pop.admin_perception, 0.5, out=buf[13])
-        st = pop.stage
-        np.equal(st, WAIT, out=buf[14])
-        np.equal(st, ATTENTIVE, out=buf[15])
-        np.equal(st, ACTIVE, out=buf[16])
-        return buf
-
     def _group_means(self) -> np.ndarray:
-        """(groups, columns) means of the weekly resident measures: one dense matrix product."""
-        means = (self._resident_matrix() @ self._groups_t).T
+        """(groups, columns) means of this week's per-resident measures (the columns of ``WEEKLY_RESIDENT``).
+
+        Two dense products over the population: the yes/no measures as float32 0/1 (exact counts below 2**24
+        residents; float64 above), the continuous ones (attitudes) in float64."""
+        pop = self.model.population
+        B = self._bool_buf
+        B[0:4] = pop.week_events.T
+        np.logical_or(B[0], B[1], out=B[4])
+        B[4] |= B[2]
+        B[4] |= B[3]
+        B[5] = pop.aware
+        B[6] = pop.asked
+        np.greater_equal(pop.trust_gen, 0.5, out=B[7])
+        np.greater_equal(pop.admin_perception, 0.5, out=B[8])
+        st = pop.stage
+        np.equal(st, WAIT, out=B[9])
+        np.equal(st, ATTENTIVE, out=B[10])
+        np.equal(st, ACTIVE, out=B[11])
+        F = self._float_buf
+        F[0] = pop.trust_gen
+        F[1] = pop.trust_rc
+        F[2] = pop.efficacy
+        F[3] = pop.satisfaction
+        F[4] = pop.belonging
+        means = np.empty((self.sizes.size, len(WEEKLY_RESIDENT)))
+        means[:, _BOOL_COLUMNS] = (B.view(np.uint8).astype(self._count_dtype) @ self._groups_counts).T
+        means[:, _FLOAT_COLUMNS] = (F @ self._groups_t).T
         means *= self._inv[:, None]
         return means
 

@@ -18,6 +18,11 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+try:  # SciPy's CSR matrix-vector kernel, as ``csr_matrix @ vector`` calls it
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+except ImportError:  # pragma: no cover - a SciPy that moved it: the public product, same result
+    _csr_matvec = None
+
 from .params import ModelParams
 from .population import Population
 
@@ -90,24 +95,42 @@ class SocialNetwork:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        """CSR adjacency straight from the edge list (edges are unique, so no duplicate summing)."""
+        """CSR adjacency straight from the edge list (edges are unique, so no duplicate summing).
+
+        Kept as plain arrays (``indptr``, ``indices``, float32 ones): the weekly products call SciPy's CSR
+        kernel on them directly; the ``adj`` matrix object is made only when asked for."""
         n = self.n
         rows = np.concatenate([self.src, self.dst])
         cols = np.concatenate([self.dst, self.src])
         # stable counting order of rows: a radix sort when ids fit in 16 bits
         order = np.argsort(rows.astype(np.uint16 if n <= 1 << 16 else np.int32), kind="stable")
-        indptr = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        counts = np.bincount(rows, minlength=n)
         # int32 indices when they fit, as scipy would make them, without its conversions and checks
         idx = np.int32 if rows.size < 1 << 31 else np.int64
-        self._adj = sp.csr_matrix((np.ones(rows.size, np.float32), cols[order].astype(idx), indptr.astype(idx)),
-                                  shape=(n, n), copy=False)
-        self._degree = np.diff(indptr).astype(np.float64)
+        indptr = np.zeros(n + 1, idx)
+        np.cumsum(counts, out=indptr[1:])
+        self._indptr, self._indices = indptr, cols[order].astype(idx)
+        if getattr(self, "_ones", None) is None or self._ones.size < rows.size:
+            self._ones = np.ones(max(rows.size, 1) * 5 // 4, np.float32)  # room for new ties
+        self._data = self._ones[: rows.size]
+        self._adj = None
+        self._degree = counts.astype(np.float64)
         self._inv_degree = 1.0 / np.maximum(self._degree, 1.0)
-        self._isolated = np.flatnonzero(self._degree == 0)
+        self._isolated = np.flatnonzero(counts == 0)
         if getattr(self, "_keys", None) is not None and self._keys.size != self.src.size:
             self._keys = None  # sorted edge keys (src * n + dst), made when ties are first added, then kept
         self._dirty = False
+
+    def _matvec(self, x: np.ndarray) -> np.ndarray:
+        """``adj @ x`` for a float32 vector: SciPy's own CSR kernel (same sums, same order), minus the
+        dispatch and checks of ``csr_matrix.__matmul__``, which cost more than the product on a community."""
+        if self._dirty:
+            self._rebuild()
+        if _csr_matvec is None:
+            return self.adj @ x
+        y = np.zeros(self.n, np.float32)
+        _csr_matvec(self.n, self.n, self._indptr, self._indices, self._data, x, y)
+        return y
 
     @property
     def degree(self) -> np.ndarray:
@@ -119,6 +142,8 @@ class SocialNetwork:
     def adj(self) -> sp.csr_matrix:
         if self._dirty:
             self._rebuild()
+        if self._adj is None:
+            self._adj = sp.csr_matrix((self._data, self._indices, self._indptr), shape=(self.n, self.n), copy=False)
         return self._adj
 
     @property
@@ -127,7 +152,7 @@ class SocialNetwork:
 
     def count(self, flags: np.ndarray) -> np.ndarray:
         """Number of neighbours with ``flags`` set, per resident."""
-        return self.adj @ flags.astype(np.float32)
+        return self._matvec(flags.astype(np.float32))
 
     def share(self, flags: np.ndarray) -> np.ndarray:
         """Share of a resident's ties with ``flags`` set (0 for isolates)."""
@@ -136,7 +161,7 @@ class SocialNetwork:
 
     def mean_of(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over each resident's ties (own value for isolates); a new array."""
-        m = (self.adj @ values.astype(np.float32)) * self._inv_degree
+        m = self._matvec(values.astype(np.float32)) * self._inv_degree
         if self._isolated.size:
             m[self._isolated] = values[self._isolated]
         return m

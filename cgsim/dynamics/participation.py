@@ -36,14 +36,24 @@ def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience
     np.add(common, p.beta_ask, out=common, where=pop.asked)  # masked adds in place, no gather/scatter
     np.add(common, p.beta_active, out=common, where=pop.stage == ACTIVE)
     beta0 = np.array([p.beta0_activity, p.beta0_voice, p.beta0_deliberation, p.beta0_coproduction]) + channel_shift
-    cost = np.array([-p.beta_cost * getattr(p, h) for h in HOURS])
-    u = np.multiply.outer(cost, 1.0 / pop.time_budget)  # (4, n)
-    u += beta0[:, None]
+    u = _cost_terms(p, pop) + beta0[:, None]  # (4, n)
     u += common
     u[VOICE:DELIB + 1] += p.beta_salience * salience  # voice and deliberation
     u += p.beta_habit * pop.habit.T
     u += extra.T
     return u.T
+
+
+def _cost_terms(p, pop) -> np.ndarray:
+    """-beta_cost * hours / time budget, (4, n), read-only. Time budgets are fixed traits (newcomers keep the
+    dwelling's), so the product is made once per cost setting and kept on the population, not every week."""
+    cost = tuple(-p.beta_cost * getattr(p, h) for h in HOURS)
+    hit = getattr(pop, "_cost_terms", None)
+    if hit is None or hit[0] != cost or hit[1] is not pop.time_budget:
+        terms = np.multiply.outer(np.array(cost), 1.0 / pop.time_budget)
+        terms.flags.writeable = False
+        hit = pop._cost_terms = (cost, pop.time_budget, terms)
+    return hit[2]
 
 
 def decide(p, pop, utility: np.ndarray, opportunity: np.ndarray, u: np.ndarray) -> np.ndarray:

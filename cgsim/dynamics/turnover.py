@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import WAIT
+from ..population import WAIT, clip01
 
 
 def household_move_rate(p, pop, n_households: int) -> np.ndarray:
@@ -41,10 +41,10 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
     pop.year_counts[idx] = 0
     for name, mean in (("trust_rc", p.trust_rc_mean), ("efficacy", p.efficacy_mean),
                        ("belonging", p.belonging_mean)):
-        getattr(pop, name)[idx] = np.clip(g.normal(mean, p.attitude_sd, k), 0, 1)
+        getattr(pop, name)[idx] = clip01(g.normal(mean, p.attitude_sd, k))
     pop.trust_gen[idx] = pop.trust_gen_anchor[idx]
     pop.satisfaction[idx] = 0.5
-    pop.admin_perception[idx] = np.clip(p.admin_load + pop.admin_bias[idx], 0, 1)
+    pop.admin_perception[idx] = clip01(p.admin_load + pop.admin_bias[idx])
     pop.trust_rc_anchor[idx] = pop.trust_rc[idx]
     pop.efficacy_anchor[idx] = pop.efficacy[idx]
     return movers
