@@ -292,8 +292,9 @@ class ModelParams(BaseModel):
                                  "Weekly pull of satisfaction toward experienced service.", "learning")
 
     burn_in_weeks: int = p(52, 0, 520, "weeks", ASSUMPTION,
-                           "Weeks simulated before week 0 so the recorded status quo starts in its steady state "
-                           "(spin-up; nothing is recorded and no policy acts).", "ladder")
+                           "Weeks simulated before week 0 so recording starts from the status quo's running "
+                           "state, not the initial draws (spin-up; nothing is recorded and no policy acts). Fast "
+                           "processes settle; awareness keeps drifting slowly (docs/VALIDATION.md §1).", "ladder")
 
     # ---- issues, disputes, petitions (MODEL.md §3.1, §3.5) ----------------
     issue_rate: float = p(0.05, 0.0, 2.0, "issues per building-week", ASSUMPTION,
