@@ -38,6 +38,16 @@ WEEKS_PER_YEAR = 52
 TIE_INTERVAL = 4  # weeks between updates of the tie structure
 
 
+def _add_seats(seats: np.ndarray, estates: np.ndarray, capacity: float, n_estates: int) -> None:
+    """``np.add.at(seats, estates, capacity)`` for a run of consecutive estates (mod ``n_estates``): distinct
+    while the run is no longer than the estates, so one indexed add does it (``add.at`` is several times
+    slower); longer runs wrap and repeat estates, and take ``add.at``."""
+    if estates.size <= n_estates:
+        seats[estates] += capacity
+    else:
+        np.add.at(seats, estates, capacity)
+
+
 class CommunityModel(mesa.Model):
     """One community. ``CommunityModel(preset="mianyang_2019", rng=1, admin_load=0.6)`` or
     ``CommunityModel(config=load_config("my.yaml"))``. Flat keyword overrides name parameters of
@@ -320,7 +330,7 @@ class CommunityModel(mesa.Model):
         self.seats[:] = 0.0
         start = (self.week * max(rc.n_activities, 1)) % ne
         act_estates = (start + np.arange(rc.n_activities)) % ne
-        np.add.at(self.seats[0], act_estates, p.activity_capacity)
+        _add_seats(self.seats[0], act_estates, p.activity_capacity, ne)
         opp = self.opportunity
         opp[:] = False
         if self.ngo.n_programmes > 0:
@@ -335,7 +345,7 @@ class CommunityModel(mesa.Model):
         opp[:, VOICE] = voice
         m_start = (self.week * 7 + 3) % ne
         meet_estates = (m_start + np.arange(rc.n_meetings)) % ne
-        np.add.at(self.seats[1], meet_estates, p.meeting_capacity)
+        _add_seats(self.seats[1], meet_estates, p.meeting_capacity, ne)
         for o in self.owners_committees:  # owners' meetings, monthly, in estates with a committee
             if o.formed and self.week % 4 == o.estate % 4:
                 self.seats[1][o.estate] += p.meeting_capacity

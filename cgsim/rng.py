@@ -36,6 +36,7 @@ _ZEROS4 = (0, 0, 0, 0)
 #: half of its next 64-bit word, which is what a little-endian uint32 view of its raw words gives
 _RAW_FLOAT32 = sys.byteorder == "little"
 _TWO_M24 = np.float32(2.0 ** -24)
+_BLAKE = hashlib.blake2b(digest_size=32, person=b"cgsim-crn")
 
 
 def stream_key(name: str) -> int:
@@ -47,8 +48,9 @@ def stream_key128(seed: int, key: int, week: int) -> tuple[int, int]:
     """The 128-bit Philox key of stream ``key`` in ``week`` (a pure function of its arguments): two words of
     a 256-bit BLAKE2b hash of (seed, stream key, week). This exact derivation was checked against the former
     SeedSequence streams over 120 seeds (survey figures within seed noise); changing it changes every draw."""
-    _, b, _, d = _UNPACK(hashlib.blake2b(_PACK(seed, key, week + WEEK_OFFSET), digest_size=32,
-                                         person=b"cgsim-crn").digest())
+    h = _BLAKE.copy()  # a copy of the configured hasher: cheaper than configuring one per call
+    h.update(_PACK(seed, key, week + WEEK_OFFSET))
+    _, b, _, d = _UNPACK(h.digest())
     return b, d | 1
 
 
@@ -63,6 +65,8 @@ class Streams:
     def __init__(self, seed: int):
         self.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
         self._gens: dict[str, tuple[int, np.random.Generator, np.random.Philox]] = {}
+        self._state = {"bit_generator": "Philox", "state": {"counter": _ZEROS4, "key": (0, 1)},
+                       "buffer": _ZEROS4, "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
 
     def gen(self, name: str, week: int = SETUP) -> np.random.Generator:
         """The generator of decision ``name`` in ``week`` (``SETUP`` at build), at its first draw."""
@@ -71,9 +75,11 @@ class Streams:
             bg = np.random.Philox(0)
             entry = self._gens[name] = (stream_key(name), np.random.Generator(bg), bg)
         key, g, bg = entry
-        # plain ints: the state setter reads them element by element, much faster than from numpy arrays
-        bg.state = {"bit_generator": "Philox", "state": {"counter": _ZEROS4, "key": stream_key128(self.seed, key, week)},
-                    "buffer": _ZEROS4, "buffer_pos": 4, "has_uint32": 0, "uinteger": 0}
+        # plain ints: the state setter reads them element by element, much faster than from numpy arrays;
+        # the setter copies what it reads, so one state dict serves every call
+        st = self._state
+        st["state"]["key"] = stream_key128(self.seed, key, week)
+        bg.state = st
         return g
 
     def uniform32(self, name: str, week: int, size: int | tuple) -> np.ndarray:
