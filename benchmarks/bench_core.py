@@ -3,6 +3,7 @@ nothing here asserts a time).
 
     python benchmarks/bench_core.py            # or: make bench (about a minute)
     python benchmarks/bench_core.py --quick    # a 44k-resident stand-in for the 100k community, fewer repeats
+    python benchmarks/bench_core.py --sizes 2400,4800   # also the paired ratio at these household counts
 
 Reports:
 1. the default ``mianyang_2019`` run, 156 weeks: wall time from construction to the last week
@@ -96,6 +97,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=None, help="also write the figures as JSON here")
+    ap.add_argument("--sizes", default="", help="comma-separated household counts: paired ratios at each "
+                                                "(104 weeks, 3 pairs), to see where the ratio crosses 10x")
     a = ap.parse_args(argv)
     reps = 3 if a.quick else 7
     print(f"1. default mianyang_2019 run, 156 weeks, and the idiomatic model on its network ({reps} pairs) ...",
@@ -108,6 +111,13 @@ def main(argv=None) -> int:
           flush=True)
     big = paired(1, 3, preset="mianyang_2019", rng=1, weeks=52, n_households=n_big)
     print(f"   cgsim: {big['cgsim']}\n   idiomatic: {big['idiomatic']}")
+    by_size = {}
+    for h in [int(x) for x in a.sizes.split(",") if x.strip()]:
+        r = paired(3, 10, preset="mianyang_2019", rng=1, n_households=h, weeks=104)
+        by_size[h] = dict(residents=r["cgsim"]["residents"], ms_per_simulated_week=r["cgsim"]["ms_per_simulated_week"],
+                          paired_like_for_like=r["paired_like_for_like"],
+                          speedup_like_for_like_median=r["speedup_like_for_like_median"])
+        print(f"   {h} households: {by_size[h]}", flush=True)
     d, b = small["cgsim"], big["cgsim"]
     summary = {
         "default_run_total_s": d["total_s"], "default_run_target_s": 1.0,
@@ -132,7 +142,8 @@ def main(argv=None) -> int:
     for k, v in summary.items():
         print(f"  {k:40s} {v}")
     if a.out:
-        Path(a.out).write_text(json.dumps({"default": small, "large": big, "summary": summary}, indent=2))
+        Path(a.out).write_text(json.dumps({"default": small, "large": big, "by_size": by_size, "summary": summary},
+                                          indent=2))
     return 0
 
 
