@@ -16,9 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .dynamics.capacity import STAGE_LABELS as C_STAGES
-from .dynamics.participation import any_event
-from .population import (ACT, AGE_LABELS, ATTENTIVE, ACTIVE, COPROD, DELIB, ELDERLY, PARTY_LABELS, UNEMPLOYED,
-                         VOICE, WAIT, YOUTH)
+from .population import ACT, ACTIVE, AGE_LABELS, ATTENTIVE, ELDERLY, PARTY_LABELS, UNEMPLOYED, VOICE, WAIT, YOUTH
 
 CHANNEL_NAMES = ("activity", "voice", "deliberation", "coproduction")
 
