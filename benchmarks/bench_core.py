@@ -32,9 +32,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import statistics
 import time
 from pathlib import Path
+
+import mesa
+import numpy as np
 
 from cgsim import CommunityModel
 
@@ -120,6 +125,9 @@ def main(argv=None) -> int:
         print(f"   {h} households: {by_size[h]}", flush=True)
     d, b = small["cgsim"], big["cgsim"]
     summary = {
+        # the ratio depends on the interpreter: the idiomatic model is pure Python, cgsim mostly numpy calls
+        "python": platform.python_version(), "numpy": np.__version__, "mesa": mesa.__version__,
+        "cpus": os.cpu_count(),
         "default_run_total_s": d["total_s"], "default_run_target_s": 1.0,
         "default_run_build_s": d["build_s"], "default_run_burn_in_s": d["burn_in_s"],
         "default_run_weeks_s": d["weeks_s"], "ms_per_simulated_week": d["ms_per_simulated_week"],
