@@ -205,10 +205,7 @@ def cmd_sensitivity(a) -> int:
     from .analysis.sensitivity import run_sensitivity
     from .experiment.design import load_sweep
 
-    import warnings
-
     spec = load_sweep(a.config, require="sensitivity")
-    warnings.showwarning = lambda msg, *args, **kw: print(f"cgsim: warning: {msg}", file=sys.stderr)
     res = _guarded(run_sensitivity, spec, a.out, **_pool_args(a))
     _print_status(res)
     idx = res["indices"]
@@ -226,7 +223,11 @@ def _parse_sets(items: list[str]) -> dict:
         if "=" not in item:
             raise ConfigError(f"--set {item!r}: expected NAME=VALUE (e.g. --set admin_load=0.9).")
         k, v = item.split("=", 1)
-        out[k.strip()] = yaml.safe_load(v)
+        try:
+            out[k.strip()] = yaml.safe_load(v)
+        except yaml.YAMLError:
+            raise ConfigError(f"--set {item!r}: the value {v!r} is not a number, word or YAML value "
+                              f"(e.g. --set admin_load=0.9).") from None
     return out
 
 
@@ -342,7 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _show_warning(message, category, *args, **kw) -> None:
+    print(f"cgsim: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    warnings.showwarning = _show_warning
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[2:] if argv is None else argv[1:])
     try:

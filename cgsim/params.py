@@ -13,11 +13,41 @@ Sources are cited by seed file and item (``../shared/research/`` notes);
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 ASSUMPTION = "assumption"
+
+
+def _scalar_kinds(annotation: Any) -> set:
+    """The plain scalar types (bool, int, float) a field annotation admits."""
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    return {a for a in args if a in (bool, int, float)}
+
+
+class NoCoercion(BaseModel):
+    """Numbers and yes/no values must be written as such: pydantic's lax mode would read ``"0.9"`` as 0.9,
+    ``true`` as 1 and ``"no"`` as False, which hides a quoted or misplaced value instead of reporting it
+    (a wrong type is an error, never a silent conversion)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _exact_scalars(cls, v: Any, info: ValidationInfo) -> Any:
+        kinds = _scalar_kinds(cls.model_fields[info.field_name].annotation)
+        if not kinds or v is None:
+            return v
+        want = "true or false" if kinds == {bool} else "a number"
+        if isinstance(v, str):
+            raise ValueError(f"expected {want}, got the text {v!r} (write it without quotes)")
+        if isinstance(v, bool) and bool not in kinds:
+            raise ValueError(f"expected {want}, got a yes/no value")
+        if kinds == {bool} and not isinstance(v, bool):
+            raise ValueError(f"expected {want}")
+        return v
 
 
 def p(default: Any, lo: float | None, hi: float | None, unit: str, source: str, doc: str,
@@ -32,7 +62,7 @@ def choice(default: str, unit: str, source: str, doc: str, group: str) -> Any:
                  json_schema_extra={"unit": unit, "source": source, "group": group})
 
 
-class ModelParams(BaseModel):
+class ModelParams(NoCoercion):
     """All parameters of one community. Defaults describe the Mianyang status quo."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)

@@ -52,12 +52,31 @@ def _closest(word: str, options) -> str:
     return f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice in one mapping is an error: PyYAML would keep
+    the last value silently, so a config that sets ``weeks`` twice would run with one of them unnoticed."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice in one mapping (first at line {seen[key]})",
+                        key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: PyYAML reports it
+                break
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path, what: str = "config") -> dict:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: {what} file not found.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -69,7 +88,26 @@ def read_yaml(path: Path, what: str = "config") -> dict:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values at the top level, got "
                           f"{type(data).__name__}.")
+    _check_keys(data, path)
     return data
+
+
+def _check_keys(node: Any, path: Path, where: str = "") -> None:
+    """Every mapping key in a config is a name: YAML also allows numbers, null and booleans as keys
+    (``1: 2``, ``null: x``, ``yes: 3``), which no cgsim key is, and which would otherwise surface deep in
+    the code as a type error."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not isinstance(k, str):
+                at = f" under '{where}'" if where else ""
+                kind = ("null" if k is None else "a boolean" if isinstance(k, bool) else
+                        "a number" if isinstance(k, (int, float)) else f"a {type(k).__name__}")
+                raise ConfigError(f"{path}: key {k!r}{at} is {kind}, not a name. Keys are words such as 'preset', "
+                                  f"'weeks' or a parameter name (quote it if you meant text).")
+            _check_keys(v, path, f"{where}.{k}" if where else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _check_keys(v, path, f"{where}[{i}]")
 
 
 def preset_names() -> list[str]:
@@ -96,7 +134,7 @@ def describe_param_error(err: dict, source: str | None, origin: str = "") -> str
             allowed = f" Allowed: {row['type']} in [{row['lo']}, {row['hi']}] ({row['unit']})."
         else:
             allowed = f" Allowed: {row['type']}."
-    return f"{where}'{key}'{origin} = {err.get('input')!r}: {err['msg']}.{allowed}"
+    return f"{where}'{key}'{origin} = {err.get('input')!r}: {err['msg'].removeprefix('Value error, ')}.{allowed}"
 
 
 def validate_params(values: dict, source: str | None, origin: str = "") -> ModelParams:
@@ -219,6 +257,9 @@ def _check_policies(specs: Any, source: str | None) -> list[dict]:
         if not isinstance(spec, dict) or "name" not in spec:
             raise ConfigError(f"{_where(source)}policies[{i}] must be a mapping with a 'name' key "
                               f"(e.g. {{name: station_separation, start_week: 26}}).")
+        if not isinstance(spec["name"], str):
+            raise ConfigError(f"{_where(source)}policies[{i}]: 'name' = {spec['name']!r}: must be one policy id. "
+                              f"Allowed: {', '.join(allowed_names())}.")
         cls = resolve(spec["name"])
         if cls is None:
             raise ConfigError(f"{_where(source)}policies[{i}]: unknown policy {spec['name']!r}."
@@ -234,6 +275,8 @@ def _check_policies(specs: Any, source: str | None) -> list[dict]:
                     allowed = ", ".join(cls.Params.model_fields)
                     msgs.append(f"{_where(source)}policies[{i}] ({cls.id}): unknown key '{key}'."
                                 f"{_closest(key, cls.Params.model_fields)} Allowed: {allowed}.")
+                elif not key:  # a check across parameters
+                    msgs.append(f"{_where(source)}policies[{i}] ({cls.id}): {x['msg'].removeprefix('Value error, ')}.")
                 else:
                     f = cls.Params.model_fields.get(key)
                     rng = ""
@@ -242,7 +285,7 @@ def _check_policies(specs: Any, source: str | None) -> list[dict]:
                         hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
                         rng = f" Allowed: [{lo}, {hi}]." if lo is not None or hi is not None else ""
                     msgs.append(f"{_where(source)}policies[{i}] ({cls.id}): '{key}' = {x.get('input')!r}: "
-                                f"{x['msg']}.{rng}")
+                                f"{x['msg'].removeprefix('Value error, ')}.{rng}")
             raise ConfigError("\n".join(msgs)) from None
         out.append({"name": cls.id, **kwargs})
     return out
@@ -252,6 +295,24 @@ def _check_int(value: Any, key: str, lo: int, hi: int, source: str | None) -> in
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise ConfigError(f"{_where(source)}'{key}' = {value!r}: must be a whole number in [{lo}, {hi}].")
     return value
+
+
+class ConfigWarning(UserWarning):
+    """A valid config that probably does not do what its author meant."""
+
+
+def _warn_late_policies(specs: list[dict], weeks: int, source: str) -> None:
+    """A policy whose start week lies beyond the horizon never acts: legal (a quick ``--weeks 3`` check of a
+    long config), but said, not silent."""
+    import warnings
+
+    from .policies import resolve
+
+    for i, spec in enumerate(specs):
+        start = spec.get("start_week", resolve(spec["name"]).Params.model_fields["start_week"].default)
+        if start >= weeks:
+            warnings.warn(f"{source}: policies[{i}] ({spec['name']}) starts at week {start}, after the run's "
+                          f"{weeks} weeks (0-{weeks - 1}): it will not act in this run.", ConfigWarning, stacklevel=3)
 
 
 def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
@@ -274,10 +335,13 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
         if hasattr(seed, "integers"):  # a numpy Generator handed over by a caller
             seed = int(seed.integers(2**31 - 1))
         else:
-            raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number >= 0.")
-    if seed is not None and seed < 0:
-        raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number >= 0.")
-    pols = gov_policies + _check_policies(policies, source)
+            raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number in [0, {2**63 - 1}].")
+    if seed is not None:
+        seed = _check_int(seed, "seed", 0, 2**63 - 1, source)  # stored as int64 in the tables
+    own = _check_policies(policies, source)
+    if source is not None:
+        _warn_late_policies(own, weeks, source)
+    pols = gov_policies + own
     return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
                      overrides=overrides, source=source, name=name, calibration=calibration)
 

@@ -13,14 +13,16 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from .scenarios import ROOT, ConfigError, read_yaml
+from .experiment.outputs import GROUPS, YEARLY_OUTCOMES
+from .params import NoCoercion
+from .scenarios import ROOT, ConfigError, _closest, read_yaml
 
 SURVEY_DIR = ROOT / "data" / "surveys"
 
 
-class Target(BaseModel):
+class Target(NoCoercion):
     model_config = ConfigDict(extra="forbid")
     column: str
     value: float = Field(ge=0, le=1)
@@ -29,6 +31,14 @@ class Target(BaseModel):
     source: str
     definition: str
     tolerance: float | None = Field(None, gt=0, le=1)
+
+    @field_validator("column")
+    @classmethod
+    def _yearly_column(cls, v: str) -> str:
+        if v not in YEARLY_OUTCOMES:
+            raise ValueError(f"{v!r} is not a numeric column of the yearly table.{_closest(v, YEARLY_OUTCOMES)} "
+                             f"Allowed: {', '.join(YEARLY_OUTCOMES)} (docs/OUTPUTS.md)")
+        return v
 
     @property
     def se(self) -> float:
@@ -56,15 +66,22 @@ class Target(BaseModel):
         return d
 
 
-class Survey(BaseModel):
+class Survey(NoCoercion):
     model_config = ConfigDict(extra="forbid")
     survey: str
     title: str
     source: str
     preset: str
-    year: int = 0
+    year: int = Field(0, ge=0, le=100)
     group: str = "all"
-    targets: list[Target]
+    targets: list[Target] = Field(min_length=1)
+
+    @field_validator("group")
+    @classmethod
+    def _known_group(cls, v: str) -> str:
+        if v not in GROUPS:
+            raise ValueError(f"unknown group {v!r}.{_closest(v, GROUPS)} Allowed: {', '.join(GROUPS)}")
+        return v
 
 
 def load_survey(spec: str | Path) -> Survey:
@@ -76,7 +93,8 @@ def load_survey(spec: str | Path) -> Survey:
         return Survey(**data)
     except ValidationError as e:
         x = e.errors()[0]
-        raise ConfigError(f"{path}: '{'.'.join(str(v) for v in x['loc'])}': {x['msg']}.") from None
+        msg = x["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: '{'.'.join(str(v) for v in x['loc'])}': {msg}.") from None
 
 
 def simulated_values(survey: Survey, yearly: pd.DataFrame) -> pd.DataFrame:

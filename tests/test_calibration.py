@@ -46,6 +46,37 @@ def test_cli_errors_name_the_problem(tmp_path, capsys):
     assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "beta0_voice=1",
                 "--out", str(tmp_path / "o")]) == 2
     assert "cannot also be fixed" in capsys.readouterr().err
+    assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "learn_pos=[1",
+                "--out", str(tmp_path / "o")]) == 2
+    assert "--set 'learn_pos=[1'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, must", [
+    ({"column": "never_participatd"}, ["targets.0.column", "Did you mean 'never_participated'"]),
+    ({"column": "capacity_stage"}, ["not a numeric column of the yearly table"]),  # a label, not a number
+    ({"column": "rate_any"}, ["not a numeric column of the yearly table"]),        # a weekly column
+    ({"value": "0.4"}, ["targets.0.value", "got the text '0.4'"]),
+])
+def test_survey_targets_must_name_yearly_figures(tmp_path, change, must):
+    target = {"column": "never_participated", "value": 0.4, "n": 10, "source": "s", "definition": "d", **change}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"survey": "x", "title": "t", "source": "s", "preset": "mianyang_2019",
+                                   "targets": [target]}, allow_unicode=True))
+    with pytest.raises(ConfigError) as e:
+        load_survey(bad)
+    for m in must:
+        assert m in str(e.value), (m, str(e.value))
+
+
+def test_survey_group_and_year_are_checked(tmp_path):
+    base = {"survey": "x", "title": "t", "source": "s", "preset": "mianyang_2019",
+            "targets": [{"column": "never_participated", "value": 0.4, "n": 10, "source": "s", "definition": "d"}]}
+    f = tmp_path / "s.yaml"
+    for change, must in (({"group": "migrants"}, "Did you mean 'migrant'"), ({"year": -1}, "'year'"),
+                         ({"targets": []}, "'targets'")):
+        f.write_text(yaml.safe_dump({**base, **change}))
+        with pytest.raises(ConfigError, match=must):
+            load_survey(f)
 
 
 def test_one_sided_targets_count_only_when_violated():

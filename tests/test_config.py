@@ -33,6 +33,24 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("preset: mianyang_2019\nevaluation_regime: votes\n", ["'evaluation_regime'", "upward", "satisfaction"]),
     ("preset: [\n", ["not valid YAML", "line"]),
     ("- just\n- a list\n", ["mapping"]),
+    # keys YAML reads as numbers or null, anywhere in the file
+    ("preset: mianyang_2019\n1: 2\n", ["key 1", "is a number, not a name", "cfg.yaml"]),
+    ("preset: mianyang_2019\npolicies: [{name: station_separation, ~: 2}]\n", ["key None under 'policies[0]'"]),
+    # a key twice: PyYAML would keep the last silently
+    ("preset: mianyang_2019\nweeks: 2\nweeks: 3\n", ["'weeks' appears twice", "line 2"]),
+    ("preset: mianyang_2019\npolicies: [{name: micro_fund, start_week: 2, start_week: 3}]\n",
+     ["'start_week' appears twice"]),
+    # quoted numbers and yes/no values are not converted behind the author's back
+    ("preset: mianyang_2019\nadmin_load: '0.9'\n", ["'admin_load'", "got the text '0.9'", "[0.0, 1.5]"]),
+    ("preset: mianyang_2019\nadmin_load: true\n", ["'admin_load'", "yes/no value"]),
+    ("preset: mianyang_2019\nfirm_present: 'no'\n", ["'firm_present'", "true or false"]),
+    ("preset: mianyang_2019\npolicies: [{name: station_separation, leakage: '0.3'}]\n",
+     ["'leakage'", "got the text '0.3'"]),
+    ("preset: mianyang_2019\npolicies: [{name: [station_separation]}]\n",
+     ["policies[0]: 'name'", "must be one policy id", "station_separation"]),
+    ("preset: mianyang_2019\npolicies: [{name: station_separation, start_week: 30, end_week: 10}]\n",
+     ["end_week (10) must be after start_week (30)"]),
+    ("preset: mianyang_2019\nseed: 18446744073709551616\n", ["'seed'", "9223372036854775807"]),
 ])
 def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
     f = _write(tmp_path, text)
@@ -50,7 +68,8 @@ def test_missing_file_and_good_config(tmp_path):
     cfg = load_config(f)
     assert cfg.weeks == 10 and cfg.seed == 4 and cfg.params.admin_load == 0.6
     assert cfg.policies == [{"name": "station_separation", "start_week": 5}]
-    assert load_config(f, seed=9, weeks=3).seed == 9
+    with pytest.warns(UserWarning, match="will not act"):  # --weeks 3 cuts the run before the policy starts
+        assert load_config(f, seed=9, weeks=3).seed == 9
 
 
 def test_config_hash_ignores_seed_but_not_parameters():
@@ -121,3 +140,9 @@ def test_cli_lists_presets_params_and_policies():
     assert r.returncode == 0 and "001 §1.1" in r.stdout
     r = _cli("policies", "居站分设")
     assert r.returncode == 0 and "leakage" in r.stdout and "001 §3.2" in r.stdout
+
+
+def test_a_policy_starting_after_the_horizon_is_said(tmp_path):
+    f = _write(tmp_path, "preset: mianyang_2019\nweeks: 10\npolicies: [{name: micro_fund, start_week: 40}]\n")
+    with pytest.warns(UserWarning, match=r"policies\[0\] \(micro_fund\) starts at week 40, after the run's 10 weeks"):
+        load_config(f)

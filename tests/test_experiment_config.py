@@ -69,6 +69,8 @@ def test_experiment_defaults(tmp_path):
     (("start_week: 5", "start_week: 5, leakage: 2"), ["scenarios.sep", "'leakage'", "[0.0, 1.0]"]),
     (("params: {n_households: 150}", "params: {n_household: 150}"), ["exp.yaml", "unknown key 'n_household'"]),
     (("preset: mianyang_2019", "preset: atlantis"), ["unknown preset 'atlantis'", "mianyang_2019"]),
+    (("groups: [all, migrant]", "groups: [[all], migrant]"), ["outputs.groups", "unknown group ['all']"]),
+    (("params: {n_households: 150}", "params: {1: 150}"), ["exp.yaml", "key 1 under 'params'"]),
 ])
 def test_experiment_errors(tmp_path, change, must):
     old, new = change
@@ -103,6 +105,13 @@ def test_experiment_baseline_and_scenario_count(tmp_path):
     ("sensitivity: {method: sobol, samples: 12}\nfactors: {admin_load: {}}\n", ["power of two"]),
     ("sensitivity: {method: morris, on_failure: skip}\nfactors: {admin_load: {}}\n", ["on_failure", "impute"]),
     ("design: {method: lhs, samples: 8}\nsensitivity: {method: morris}\nfactors: {admin_load: {}}\n", ["not both"]),
+    # run limits are checked before any point is made, for every design
+    ("design: {method: lhs, samples: 1000000}\nfactors: {admin_load: {}}\n", ["1000000 points x 2 replicates"]),
+    ("sensitivity: {method: morris, samples: 100000}\n"
+     "factors: {admin_load: {}, learn_pos: {}, beta_trust: {}, beta_social: {}, beta_habit: {}}\n",
+     ["600000 points x 2 replicates", "above the limit"]),
+    ("factors: {admin_load: {low: 0.1, high: 1.0, levels: 1000}, learn_pos: {low: 0.01, high: 0.1, levels: 1000}}\n",
+     ["1000000 points x 2 replicates"]),
 ])
 def test_sweep_errors(tmp_path, tail, must):
     f = _write(tmp_path, SWEEP + tail, "sweep.yaml")
@@ -131,7 +140,12 @@ def test_sweep_designs(tmp_path):
     assert job["policies"][0]["leakage"] == pts["station_separation.leakage"][0]
     sob = load_sweep(_write(tmp_path, SWEEP + "sensitivity: {method: sobol, samples: 8}\n"
                                               "factors: {admin_load: {}, learn_pos: {}}\n", "c.yaml"))
-    assert sob.kind == "sensitivity" and len(sob.points()) == 8 * (2 + 2)
+    assert sob.kind == "sensitivity" and len(sob.points()) == 8 * (2 + 2) == sob.n_points()
+    for spec in (ff, lhs):
+        assert spec.n_points() == len(spec.points())
+    mor = load_sweep(_write(tmp_path, SWEEP + "sensitivity: {method: morris, samples: 5}\n"
+                                              "factors: {admin_load: {}, learn_pos: {}}\n", "d.yaml"))
+    assert mor.n_points() == len(mor.points()) == 5 * 3
 
 
 def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):

@@ -26,6 +26,7 @@ against the parameter's documented range; integer parameters are rounded.
 from __future__ import annotations
 
 import itertools
+import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,18 @@ class SweepSpec(Base):
         return {"num_vars": len(self.factors), "names": [f.name for f in self.factors],
                 "bounds": [[f.low, f.high] for f in self.factors]}
 
+    def n_points(self) -> int:
+        """How many points the design has, counted without making them (a typo in a count must not
+        allocate the points before the limit can refuse them)."""
+        d = len(self.factors)
+        if self.method == "full_factorial":
+            return math.prod(len(f.levels) for f in self.factors)
+        if self.method == "morris":
+            return self.samples * (d + 1)
+        if self.method == "sobol" and self.sensitivity:
+            return self.samples * (2 * d + 2 if self.sensitivity["second_order"] else d + 2)
+        return self.samples
+
     def raw_points(self) -> np.ndarray | list:
         if self.method == "full_factorial":
             return list(itertools.product(*[f.levels for f in self.factors]))
@@ -335,8 +348,8 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
     factors = [parse_factor(n, r, policies, design_method, src) for n, r in factors_raw.items()]
     spec = SweepSpec(**base, policies=policies, factors=factors, method=design_method, samples=samples,
                      design_seed=seed, sensitivity=sens)
-    n = len(spec.raw_points()) if design_method == "full_factorial" else None
-    if n is not None and n * len(spec.seeds) > MAX_POINTS:
+    n = spec.n_points()
+    if n * len(spec.seeds) > MAX_POINTS:
         raise ConfigError(f"{where}the design has {n} points x {len(spec.seeds)} replicates = "
                           f"{n * len(spec.seeds)} runs, above the limit of {MAX_POINTS}.")
     return spec

@@ -105,7 +105,7 @@ def parse_outputs(raw, weeks: int, source: str | None, key: str = "outputs") -> 
     if not isinstance(groups, list) or not groups:
         raise ConfigError(f"{where}'{key}.groups' must be a non-empty list. Allowed: {', '.join(GROUPS)}.")
     for g in groups:
-        if g not in GROUPS:
+        if not isinstance(g, str) or g not in GROUPS:
             raise ConfigError(f"{where}'{key}.groups': unknown group {g!r}.{_closest(str(g), GROUPS)} "
                               f"Allowed: {', '.join(GROUPS)}.")
     window = raw.get("window", min(DEFAULT_WINDOW, weeks))

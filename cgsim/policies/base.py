@@ -51,15 +51,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from ..params import p
+from ..params import NoCoercion, p
 
 HOOKS = ("before_issues", "before_outreach", "before_participation", "before_institutions",
          "after_institutions", "before_learning", "end_of_week", "end_of_year")
 
 
-class PolicyParams(BaseModel):
+class PolicyParams(NoCoercion):
     """Base of every policy's parameters; unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid")
@@ -67,6 +67,13 @@ class PolicyParams(BaseModel):
                         "First week the policy is in force.", "timing")
     end_week: int | None = p(None, 0, 10_000, "week", "assumption",
                              "First week the policy is no longer in force (none = until the end).", "timing")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self):
+        if self.end_week is not None and self.end_week <= self.start_week:
+            raise ValueError(f"end_week ({self.end_week}) must be after start_week ({self.start_week}): the policy "
+                             f"would never be in force")
+        return self
 
 
 class Policy:
