@@ -68,11 +68,11 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from . import metrics
 from .model import WEEKS_PER_YEAR, CommunityModel
-from .params import ASSUMPTION, PARAM_NAMES, p
+from .params import ASSUMPTION, PARAM_NAMES, NoCoercion, p
 from .run import RunResult, versions
 from .scenarios import DEFAULT_WEEKS, ConfigError, RunConfig, _check_int, _closest, _where, make_config, read_yaml
 
@@ -88,7 +88,7 @@ SUM_COLUMNS = ("issues_open", "issues_resolved", "disputes_open", "petitions", "
 STREET_COLUMNS = ("street_attention", "street_pressure")
 
 
-class StreetOfficeParams(BaseModel):
+class StreetOfficeParams(NoCoercion):
     """The district street office's attention (see the module text)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -222,7 +222,8 @@ def _street_params(value: Any, where: str) -> StreetOfficeParams:
                 lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None) if f else None
                 hi = next((m.le for m in f.metadata if hasattr(m, "le")), None) if f else None
                 rng = f" Allowed: number in [{lo}, {hi}]." if lo is not None or hi is not None else ""
-                msgs.append(f"{where}street_office.{key} = {x.get('input')!r}: {x['msg']}.{rng}")
+                msg = x["msg"].removeprefix("Value error, ")
+                msgs.append(f"{where}street_office.{key} = {x.get('input')!r}: {msg}.{rng}")
         raise ConfigError("\n".join(msgs)) from None
 
 

@@ -17,7 +17,7 @@ import types
 import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ASSUMPTION = "assumption"
 
@@ -393,6 +393,23 @@ class ModelParams(NoCoercion):
     mature_deep_shift: float = p(0.5, -3.0, 3.0, "log-odds", "003 例1 (成熟独立)",
                                  "Deliberation and co-production bonus in the learning and mature stages.",
                                  "capacity")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        """Values that are each in range but together describe no community (the model would silently read
+        them as something else: youth 90% and elderly 90% as no middle-aged and 10% elderly)."""
+        if self.share_youth + self.share_elderly > 1 + 1e-9:
+            raise ValueError(f"share_youth ({self.share_youth}) + share_elderly ({self.share_elderly}) = "
+                             f"{self.share_youth + self.share_elderly:.3g} exceeds 1 (the rest are the middle-aged)")
+        kinds = self.share_property + self.share_public + self.share_private
+        if kinds > 1 + 1e-9:
+            raise ValueError(f"share_property ({self.share_property}) + share_public ({self.share_public}) + "
+                             f"share_private ({self.share_private}) = {kinds:.3g} exceeds 1 (the rest are "
+                             f"community matters)")
+        if not self.capacity_theta1 < self.capacity_theta2:
+            raise ValueError(f"capacity_theta1 ({self.capacity_theta1}) must be below capacity_theta2 "
+                             f"({self.capacity_theta2}): the stages of C are ordered")
+        return self
 
 
 # --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import json
 import os
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,30 +119,40 @@ def governance_names() -> list[str]:
     return sorted(f.stem for f in GOVERNANCE.glob("*.yaml")) if GOVERNANCE.is_dir() else []
 
 
-def describe_param_error(err: dict, source: str | None, origin: str = "") -> str:
-    """One readable line for one pydantic error about a model parameter."""
-    key = ".".join(str(x) for x in err["loc"]) or "?"
+def describe_param_error(err: dict, source: str | None, origin: str = "", allowed_extra=RUN_KEYS) -> str:
+    """One readable line for one pydantic error about a model parameter. ``allowed_extra``: the keys besides
+    model parameters that the place being checked takes (a run config's; none in a preset's ``params``)."""
+    key = ".".join(str(x) for x in err["loc"])
     typ = err["type"]
     where = _where(source)
+    if not key:  # a check across parameters
+        return f"{where}{err['msg'].removeprefix('Value error, ')}{origin}."
     if typ == "extra_forbidden":
-        return (f"{where}unknown key '{key}'{origin}.{_closest(key, list(PARAM_NAMES) + list(RUN_KEYS))} "
-                f"Allowed: {', '.join(RUN_KEYS)} and the model parameters listed by `cgsim params` "
-                f"(docs/PARAMETERS.md).")
+        if key in RUN_KEYS and key not in allowed_extra:
+            return (f"{where}'{key}'{origin} is a run setting, not a model parameter, and cannot be set here "
+                    f"(only the parameters listed by `cgsim params` can).")
+        extra = f"{', '.join(allowed_extra)} and " if allowed_extra else ""
+        return (f"{where}unknown key '{key}'{origin}.{_closest(key, list(PARAM_NAMES) + list(allowed_extra))} "
+                f"Allowed: {extra}the model parameters listed by `cgsim params` (docs/PARAMETERS.md).")
     row = next((r for r in param_table() if r["name"] == key), None)
     allowed = ""
     if row is not None:
-        if row["lo"] is not None or row["hi"] is not None:
+        choices = typing.get_args(ModelParams.model_fields[key].annotation)
+        if typing.get_origin(ModelParams.model_fields[key].annotation) is typing.Literal:
+            allowed = f" Allowed: {', '.join(map(str, choices))}."
+        elif row["lo"] is not None or row["hi"] is not None:
             allowed = f" Allowed: {row['type']} in [{row['lo']}, {row['hi']}] ({row['unit']})."
         else:
             allowed = f" Allowed: {row['type']}."
     return f"{where}'{key}'{origin} = {err.get('input')!r}: {err['msg'].removeprefix('Value error, ')}.{allowed}"
 
 
-def validate_params(values: dict, source: str | None, origin: str = "") -> ModelParams:
+def validate_params(values: dict, source: str | None, origin: str = "", allowed_extra=RUN_KEYS) -> ModelParams:
     try:
         return ModelParams(**values)
     except ValidationError as e:
-        raise ConfigError("\n".join(describe_param_error(x, source, origin) for x in e.errors())) from None
+        raise ConfigError("\n".join(describe_param_error(x, source, origin, allowed_extra)
+                                     for x in e.errors())) from None
 
 
 def calibration_names() -> list[str]:
@@ -159,11 +170,18 @@ def calibrated_params(name: str, source: str | None = None, _seen: tuple = ()) -
     if name in _seen:
         raise ConfigError(f"{f}: 'inherits' forms a cycle ({' -> '.join(_seen + (name,))}).")
     data = read_yaml(f, "calibrated parameter")
-    params = data.get("params", {})
-    if not isinstance(params, dict):
-        raise ConfigError(f"{f}: 'params' must be a mapping.")
+    params = _params_mapping(data, f)
     base = calibrated_params(data["inherits"], str(f), _seen + (name,)) if data.get("inherits") else {}
+    validate_params({**base, **params}, str(f), allowed_extra=())  # a mistake here is this file's, not the preset's
     return {**base, **params}
+
+
+def _params_mapping(data: dict, f: Path) -> dict:
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        raise ConfigError(f"{f}: 'params' must be a mapping of parameter names to values (see `cgsim params`), got "
+                          f"{type(params).__name__}.")
+    return params
 
 
 def load_preset(name: str, source: str | None = None, calibration: str | None = None) -> tuple[dict, dict]:
@@ -183,8 +201,8 @@ def load_preset(name: str, source: str | None = None, calibration: str | None = 
                           f"params.")
     cal = calibration if calibration is not None else data.get("calibration")
     values = dict(calibrated_params(cal, source if calibration is not None else str(f)))
-    values.update(data.get("params") or {})
-    validate_params(values, str(f))
+    values.update(_params_mapping(data, f))
+    validate_params(values, str(f), allowed_extra=())
     return values, data
 
 
@@ -197,6 +215,7 @@ def load_governance(name: str, source: str | None = None) -> dict:
     unknown = set(data) - {"description", "source", "policies", "params"}
     if unknown:
         raise ConfigError(f"{f}: unknown key '{sorted(unknown)[0]}'. Allowed: description, source, policies, params.")
+    _params_mapping(data, f)
     return data
 
 
@@ -301,18 +320,26 @@ class ConfigWarning(UserWarning):
     """A valid config that probably does not do what its author meant."""
 
 
-def _warn_late_policies(specs: list[dict], weeks: int, source: str) -> None:
+def late_policies(specs: list[dict], weeks: int) -> list[tuple[int, str, int]]:
+    """(index, policy id, start week) of the policies that start after a ``weeks``-week run has ended."""
+    from .policies import resolve
+
+    out = []
+    for i, spec in enumerate(specs):
+        start = spec.get("start_week", resolve(spec["name"]).Params.model_fields["start_week"].default)
+        if start >= weeks:
+            out.append((i, spec["name"], start))
+    return out
+
+
+def _warn_late_policies(specs: list[dict], weeks: int, source: str, what: str = "policies") -> None:
     """A policy whose start week lies beyond the horizon never acts: legal (a quick ``--weeks 3`` check of a
     long config), but said, not silent."""
     import warnings
 
-    from .policies import resolve
-
-    for i, spec in enumerate(specs):
-        start = spec.get("start_week", resolve(spec["name"]).Params.model_fields["start_week"].default)
-        if start >= weeks:
-            warnings.warn(f"{source}: policies[{i}] ({spec['name']}) starts at week {start}, after the run's "
-                          f"{weeks} weeks (0-{weeks - 1}): it will not act in this run.", ConfigWarning, stacklevel=3)
+    for i, name, start in late_policies(specs, weeks):
+        warnings.warn(f"{source}: {what}[{i}] ({name}) starts at week {start}, after the run's {weeks} weeks "
+                      f"(0-{weeks - 1}): it will not act in this run.", ConfigWarning, stacklevel=3)
 
 
 def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
@@ -321,11 +348,14 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
     overrides = dict(overrides or {})
     values, _ = load_preset(preset, source, calibration)
     gov_policies: list = []
+    if governance is not None and not (isinstance(governance, str) and governance):
+        raise ConfigError(f"{_where(source)}'governance' = {governance!r}: must be a governance model's name "
+                          f"(leave the key out for none). Allowed: {', '.join(governance_names())}.")
     if governance:
         gov = load_governance(governance, source)
         gsrc = str(GOVERNANCE / f"{governance}.yaml")
         gov_params = gov.get("params") or {}
-        validate_params({**values, **gov_params}, gsrc)
+        validate_params({**values, **gov_params}, gsrc, allowed_extra=())
         values.update(gov_params)
         gov_policies = _check_policies(gov.get("policies"), gsrc)
     values.update(overrides)
@@ -341,6 +371,8 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
     own = _check_policies(policies, source)
     if source is not None:
         _warn_late_policies(own, weeks, source)
+        if governance:
+            _warn_late_policies(gov_policies, weeks, f"{source}: governance {governance}", "policies")
     pols = gov_policies + own
     return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
                      overrides=overrides, source=source, name=name, calibration=calibration)

@@ -76,6 +76,16 @@ class Survey(NoCoercion):
     group: str = "all"
     targets: list[Target] = Field(min_length=1)
 
+    @field_validator("targets")
+    @classmethod
+    def _one_target_per_column(cls, v: list) -> list:
+        cols = [t.column for t in v]
+        twice = sorted({c for c in cols if cols.count(c) > 1})
+        if twice:
+            raise ValueError(f"column {twice[0]!r} has two targets: each figure may be given once (it would "
+                             f"otherwise weigh double in a fit)")
+        return v
+
     @field_validator("group")
     @classmethod
     def _known_group(cls, v: str) -> str:
@@ -88,6 +98,10 @@ def load_survey(spec: str | Path) -> Survey:
     path = Path(spec)
     if not path.suffix:
         path = SURVEY_DIR / f"{spec}.yaml"
+        if not path.is_file():
+            known = sorted(f.stem for f in SURVEY_DIR.glob("*.yaml"))
+            raise ConfigError(f"unknown survey {str(spec)!r}.{_closest(str(spec), known)} Allowed: {', '.join(known)} "
+                              f"(data/surveys/), or the path of a survey YAML file.")
     data = read_yaml(path, "survey")
     try:
         return Survey(**data)

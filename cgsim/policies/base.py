@@ -70,9 +70,14 @@ class PolicyParams(NoCoercion):
 
     @model_validator(mode="after")
     def _ends_after_start(self):
-        if self.end_week is not None and self.end_week <= self.start_week:
-            raise ValueError(f"end_week ({self.end_week}) must be after start_week ({self.start_week}): the policy "
-                             f"would never be in force")
+        """``end_week`` and every other ``*_end_week`` (the end of a policy's enforcement, incentive, ...) come
+        after ``start_week``: otherwise what they end would never be in force."""
+        for name in type(self).model_fields:
+            end = getattr(self, name)
+            if name.endswith("end_week") and end is not None and end <= self.start_week:
+                what = "the policy" if name == "end_week" else f"what {name} ends"
+                raise ValueError(f"{name} ({end}) must be after start_week ({self.start_week}): {what} would never "
+                                 f"be in force")
         return self
 
 
