@@ -25,7 +25,7 @@ SWEEP = """\
 preset: mianyang_2019
 weeks: 20
 params: {n_households: 150}
-policies: [{name: station_separation}]
+policies: [{name: station_separation, start_week: 4}]
 replicates: 2
 """
 
@@ -71,6 +71,8 @@ def test_experiment_defaults(tmp_path):
     (("preset: mianyang_2019", "preset: atlantis"), ["unknown preset 'atlantis'", "mianyang_2019"]),
     (("groups: [all, migrant]", "groups: [[all], migrant]"), ["outputs.groups", "unknown group ['all']"]),
     (("params: {n_households: 150}", "params: {1: 150}"), ["exp.yaml", "key 1 under 'params'"]),
+    # a scenario whose policy starts after the horizon could not differ from its baseline
+    (("start_week: 5", "start_week: 60"), ["'scenarios.sep.policies[0]'", "starts at week 60", "before week 60"]),
 ])
 def test_experiment_errors(tmp_path, change, must):
     old, new = change

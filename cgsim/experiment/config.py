@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..scenarios import (DEFAULT_WEEKS, ConfigError, _check_int, _closest, _where, make_config, preset_names,
-                         read_yaml)
+from ..scenarios import (DEFAULT_WEEKS, ConfigError, ConfigWarning, _check_int, _closest, _where, late_policies,
+                         load_preset, make_config, preset_names, read_yaml)
 from .outputs import Outputs, parse_outputs
 
 LANGS = ("en", "zh")
@@ -114,6 +115,7 @@ def parse_base(data: dict, source: str | None, default_name: str) -> dict:
     gov = data.get("governance")
     if gov is not None and not isinstance(gov, str):
         raise ConfigError(f"{where}'governance' must be a governance preset name (see `cgsim presets`).")
+    load_preset(preset, source)  # a preset typo is the 'preset' key's, not the params'
     make_config(preset, weeks=weeks, governance=gov, overrides=params, source=f"{source}: params" if source else None)
     lang = data.get("language", "en")
     if lang not in LANGS:
@@ -178,9 +180,17 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
     if not isinstance(params, dict):
         raise ConfigError(f"{_where(source)}'{key}.params' must be a mapping of parameter names to values.")
     gov = raw.get("governance", exp["governance"])
-    cfg = make_config(exp["preset"], weeks=exp["weeks"], governance=gov, policies=raw.get("policies"),
-                      overrides={**exp["params"], **params}, source=f"{source}: {key}" if source else key)
+    with warnings.catch_warnings():  # a late policy of the scenario's own is an error below, not a warning
+        warnings.simplefilter("ignore", ConfigWarning)
+        cfg = make_config(exp["preset"], weeks=exp["weeks"], governance=gov, policies=raw.get("policies"),
+                          overrides={**exp["params"], **params}, source=f"{source}: {key}" if source else key)
     own = cfg.policies[len(cfg.policies) - len(raw.get("policies") or []):]
+    late = late_policies(own, exp["weeks"])
+    if late:  # its effects would all be exactly zero, reported as if they were a finding
+        i, pid, start = late[0]
+        raise ConfigError(f"{_where(source)}'{key}.policies[{i}]' ({pid}) starts at week {start}, after the "
+                          f"experiment's {exp['weeks']} weeks: the scenario could not differ from its baseline. Start "
+                          f"it before week {exp['weeks']} or raise 'weeks'.")
     zh = " + ".join((resolve(p["name"]).aliases or (p["name"],))[0] for p in own)
     if not zh:
         zh = "现状" if gov == exp["governance"] else str(gov)

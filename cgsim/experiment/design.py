@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..params import ModelParams, param_table
-from ..scenarios import ConfigError, _check_policies, _closest, _where, read_yaml
+from ..scenarios import ConfigError, _check_policies, _closest, _where, late_policies, read_yaml
 from .config import BASE_KEYS, Base, check_keys
 
 SWEEP_KEYS = BASE_KEYS + ("policies", "factors", "design", "sensitivity")
@@ -124,7 +124,8 @@ def _check_value(f: Factor, v: Any, source: str | None) -> None:
         if not isinstance(v, bool):
             raise ConfigError(f"{where}'factors.{f.name}': level {v!r} must be true or false.")
         return
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and (f.type == "float" or float(v).is_integer())
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and \
+        (f.type == "float" or float(v).is_integer())
     rng = f"[{f.lo}, {f.hi}]"
     if not ok or (f.lo is not None and v < f.lo) or (f.hi is not None and v > f.hi):
         raise ConfigError(f"{where}'factors.{f.name}' = {v!r}: must be a {'whole ' if f.type == 'int' else ''}number "
@@ -144,6 +145,8 @@ def parse_factor(name: str, raw: Any, policies: list[dict], method: str, source:
             k = raw["levels"]
             if isinstance(k, bool) or not isinstance(k, int) or k < 2:
                 raise ConfigError(f"{where}'{key}.levels' must be a whole number >= 2.")
+            if not raw["low"] < raw["high"]:
+                raise ConfigError(f"{where}'{key}': low ({raw['low']}) must be below high ({raw['high']}).")
             vals = [f.value(x) for x in np.linspace(raw["low"], raw["high"], k)]
             f.levels = list(dict.fromkeys(vals))
         elif isinstance(raw, list) and raw:
@@ -346,6 +349,18 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
         raise ConfigError(f"{where}'factors' must be a mapping of parameter names to levels or bounds "
                           f"(e.g. admin_load: [0.5, 0.8] or admin_load: {{low: 0.5, high: 1.0}}).")
     factors = [parse_factor(n, r, policies, design_method, src) for n, r in factors_raw.items()]
+    weeks = base["weeks"]
+    for f in factors:  # a start week past the horizon makes a point whose policy never acts
+        if f.policy is not None and f.param == "start_week":
+            top = max(f.levels) if f.levels is not None else f.high
+            if top >= weeks:
+                raise ConfigError(f"{where}'factors.{f.name}' reaches week {top:g}, but the runs have {weeks} weeks "
+                                  f"(0-{weeks - 1}): points starting later would not act. Keep it below {weeks}.")
+    late = late_policies(policies, weeks)
+    if late and not any(f.policy == late[0][1] and f.param == "start_week" for f in factors):
+        i, pid, start = late[0]
+        raise ConfigError(f"{where}'policies[{i}]' ({pid}) starts at week {start}, after the runs' {weeks} weeks: it "
+                          f"would never act. Start it before week {weeks} or raise 'weeks'.")
     spec = SweepSpec(**base, policies=policies, factors=factors, method=design_method, samples=samples,
                      design_seed=seed, sensitivity=sens)
     n = spec.n_points()
