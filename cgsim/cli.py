@@ -33,8 +33,22 @@ def _fmt_range(lo, hi) -> str:
     return "" if lo is None and hi is None else f"[{lo}, {hi}]"
 
 
+def _check_out(out: str) -> None:
+    """``--out`` is checked before anything runs: a run whose results cannot be written is a run lost."""
+    path = Path(out)
+    if not str(out).strip():
+        raise ConfigError("--out '': give an output folder (e.g. --out results/run1).")
+    for parent in (path, *path.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise ConfigError(f"--out {out}: {parent} is a file, not a folder.")
+            break
+
+
 def cmd_run(a) -> int:
     from .district import is_district_config
+
+    _check_out(a.out)
     from .run import simulate, write_run
     from .scenarios import load_config
 
@@ -89,6 +103,11 @@ def cmd_params(a) -> int:
     from .params import param_table
 
     rows = param_table()
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    if a.group is not None and a.group not in groups:
+        from .scenarios import _closest
+
+        raise ConfigError(f"--group {a.group!r}: unknown group.{_closest(a.group, groups)} Allowed: {', '.join(groups)}.")
     if a.name:
         row = next((r for r in rows if r["name"] == a.name), None)
         if row is None:
@@ -101,7 +120,7 @@ def cmd_params(a) -> int:
         print(f"{'range':8s} {_fmt_range(row['lo'], row['hi'])}")
         return 0
     for r in rows:
-        if a.group and r["group"] != a.group:
+        if a.group is not None and r["group"] != a.group:
             continue
         print(f"{r['name']:28s} {str(r['default']):>10s} {_fmt_range(r['lo'], r['hi']):>16s}  {r['unit']}")
     return 0
@@ -110,12 +129,15 @@ def cmd_params(a) -> int:
 def cmd_policies(a) -> int:
     from .policies import all_policies, resolve
 
-    if a.name:
+    if a.name is not None:
         cls = resolve(a.name)
         if cls is None:
             from .policies import allowed_names
 
-            raise ConfigError(f"unknown policy {a.name!r}. Allowed: {', '.join(allowed_names())}.")
+            from .scenarios import _closest
+
+            raise ConfigError(f"unknown policy {a.name!r}.{_closest(a.name, allowed_names())} "
+                              f"Allowed: {', '.join(allowed_names())}.")
         print(f"{cls.id}  ({' / '.join(cls.aliases)})")
         print(f"  {cls.summary}")
         print(f"  source: {cls.source}")
@@ -141,6 +163,7 @@ def cmd_viz(a) -> int:
 
 
 def _pool_args(a) -> dict:
+    _check_out(a.out)
     return dict(executor=a.executor, workers=a.workers, scheduler=a.scheduler, resume=a.resume,
                 overwrite=a.overwrite, retry_failed=a.retry_failed, progress=not a.no_progress)
 
@@ -164,6 +187,16 @@ def _print_status(res: dict) -> None:
     st = res["status"]
     print(f"{st['ok']} runs ok, {st['failed']} failed, {st['pending']} pending; {res['wall_seconds']:.1f} s on "
           f"{res['pool']}", file=sys.stderr)
+    if st["failed"]:
+        print(f"cgsim: {st['failed']} run{'s' if st['failed'] != 1 else ''} failed: their errors are in runs.jsonl "
+              f"(cgsim.results.load(DIR).failed); after a fix, the same command with --resume --retry-failed runs "
+              f"only those again", file=sys.stderr)
+
+
+def _exit_status(res: dict) -> int:
+    """0 only when every planned run finished and none failed (scripts can rely on it)."""
+    st = res["status"]
+    return 0 if st["pending"] == 0 and st["failed"] == 0 else 1
 
 
 def cmd_compare(a) -> int:
@@ -186,7 +219,7 @@ def cmd_compare(a) -> int:
             effect = fmt_effect(r.effect, r.ci_low, r.ci_high, r.outcome, lang)
             print(f"  {outcome_label(r.outcome, lang):48s} {effect}{mark}")
     print(f"wrote {res['report_html']} and {res['report_md'].name} (figures/, effects.csv, summary.csv)")
-    return 0 if res["status"]["pending"] == 0 else 1
+    return _exit_status(res)
 
 
 def cmd_sweep(a) -> int:
@@ -198,7 +231,7 @@ def cmd_sweep(a) -> int:
     _print_status(res)
     print(f"wrote {a.out} (manifest.json, design.parquet, runs.jsonl, summary/, "
           f"{', '.join(t + '/' for t in spec.outputs.store)}); load with cgsim.results.load({str(a.out)!r})")
-    return 0 if res["status"]["pending"] == 0 else 1
+    return _exit_status(res)
 
 
 def cmd_sensitivity(a) -> int:
@@ -212,7 +245,7 @@ def cmd_sensitivity(a) -> int:
     cols = ["mu_star", "sigma"] if spec.sensitivity["method"] == "morris" else ["S1", "ST"]
     print(idx[["outcome", "group", "factor"] + cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"wrote {res['report_md']} and {Path(res['report_html']).name} (figures/, indices.csv)")
-    return 0 if res["status"]["pending"] == 0 else 1
+    return _exit_status(res)
 
 
 def _parse_sets(items: list[str]) -> dict:
@@ -223,6 +256,8 @@ def _parse_sets(items: list[str]) -> dict:
         if "=" not in item:
             raise ConfigError(f"--set {item!r}: expected NAME=VALUE (e.g. --set admin_load=0.9).")
         k, v = item.split("=", 1)
+        if not k.strip():
+            raise ConfigError(f"--set {item!r}: the parameter name is missing (NAME=VALUE, e.g. --set admin_load=0.9).")
         try:
             out[k.strip()] = yaml.safe_load(v)
         except yaml.YAMLError:
@@ -233,6 +268,8 @@ def _parse_sets(items: list[str]) -> dict:
 
 def cmd_calibrate(a) -> int:
     from .calibration import calibrate, make_spec
+
+    _check_out(a.out)
 
     spec = make_spec(a.survey, a.preset, a.params, seeds=a.seeds, calibration=a.calibration,
                      overrides=_parse_sets(a.set), stationarity=not a.no_stationarity, step=a.step,

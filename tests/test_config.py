@@ -51,6 +51,13 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("preset: mianyang_2019\npolicies: [{name: station_separation, start_week: 30, end_week: 10}]\n",
      ["end_week (10) must be after start_week (30)"]),
     ("preset: mianyang_2019\nseed: 18446744073709551616\n", ["'seed'", "9223372036854775807"]),
+    # values each in range that together describe no community
+    ("preset: mianyang_2019\nshare_youth: 0.9\nshare_elderly: 0.9\n", ["share_youth (0.9) + share_elderly (0.9)"]),
+    ("preset: mianyang_2019\nshare_property: 0.5\nshare_public: 0.5\nshare_private: 0.5\n", ["exceeds 1"]),
+    ("preset: mianyang_2019\ncapacity_theta1: 0.9\ncapacity_theta2: 0.1\n", ["capacity_theta1 (0.9) must be below"]),
+    ("preset: mianyang_2019\npolicies: [{name: dual_registration, start_week: 3, enforcement_end_week: 1}]\n",
+     ["enforcement_end_week (1) must be after start_week (3)"]),
+    ("preset: mianyang_2019\ngovernance: ''\n", ["'governance' = ''", "shanghai_admin_led"]),
 ])
 def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
     f = _write(tmp_path, text)
@@ -146,3 +153,16 @@ def test_a_policy_starting_after_the_horizon_is_said(tmp_path):
     f = _write(tmp_path, "preset: mianyang_2019\nweeks: 10\npolicies: [{name: micro_fund, start_week: 40}]\n")
     with pytest.warns(UserWarning, match=r"policies\[0\] \(micro_fund\) starts at week 40, after the run's 10 weeks"):
         load_config(f)
+
+
+def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
+    from cgsim.cli import main
+
+    f = tmp_path / "afile"
+    f.write_text("x")
+    assert main(["run", "mianyang_2019", "--weeks", "2", "--out", str(f)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main(["params", "--group", "participaton"]) == 2
+    assert "Did you mean 'participation'" in capsys.readouterr().err
+    assert main(["viz", "--port", "99999"]) == 2
+    assert "--port 99999" in capsys.readouterr().err

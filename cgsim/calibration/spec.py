@@ -67,6 +67,7 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     """Validate the pieces of a calibration; every mistake is a ``ConfigError`` naming what is allowed."""
     sv = load_survey(survey)
     path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
+    preset_source = "--preset" if preset else f"{path}: preset"
     preset = preset or sv.preset
     if isinstance(params, str):
         params = [p.strip() for p in params.split(",") if p.strip()]
@@ -87,11 +88,16 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
         raise ConfigError(f"--seeds {seeds}: must be between 1 and 64.")
     if not 0.001 <= step <= 0.2:
         raise ConfigError(f"--step {step}: must be in [0.001, 0.2] (share of each parameter's range).")
+    if not 0 <= check_seeds <= 1000:
+        raise ConfigError(f"--check-seeds {check_seeds}: must be between 0 and 1000 (0: check the fit on the fit "
+                          f"seeds only).")
     if max_evals < 1:
         raise ConfigError(f"--max-evals {max_evals}: must be at least 1.")
-    values, _ = load_preset(preset, None, calibration)
+    if calibration is not None:
+        load_preset(preset, preset_source)  # a preset typo is named as such, before the calibration is looked up
+    values, _ = load_preset(preset, "--calibration" if calibration is not None else preset_source, calibration)
     values.update(overrides)
-    defaults = validate_params(values, "--set").model_dump()
+    defaults = validate_params(values, "--set", allowed_extra=()).model_dump()
     lo = [float(allowed[n]["lo"]) for n in params]
     hi = [float(allowed[n]["hi"]) for n in params]
     start = [min(max(float(defaults[n]), a), b) for n, a, b in zip(params, lo, hi)]

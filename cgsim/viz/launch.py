@@ -8,6 +8,7 @@ are what the browser tests use too.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -38,12 +39,22 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether ``port`` on ``host`` can be listened on; an address this machine cannot use is a config error."""
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port}: must be in [0, 65535] (0 picks a free one).")
+    try:
+        socket.getaddrinfo(host, port)
+    except (socket.gaierror, UnicodeError):
+        raise ConfigError(f"--host {host!r}: not an address or host name this machine can resolve "
+                          f"(default 127.0.0.1).") from None
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a closing port is free
         try:
             s.bind((host, port))
-        except OSError:
-            return False
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                return False
+            raise ConfigError(f"--host {host!r}: cannot listen on this address ({e.strerror or e}).") from None
     return True
 
 
@@ -51,13 +62,19 @@ def start(config: str | None = None, *, port: int = DEFAULT_PORT, host: str = "1
           env: dict | None = None, **popen) -> tuple[subprocess.Popen, str]:
     """Start ``solara run`` for the page; returns the process and the page's address."""
     if config:
+        from ..district import is_district_config
+
+        if is_district_config(config):
+            raise ConfigError(f"{config}: a district config (it has 'communities:'); the browser view shows one "
+                              f"community: give a preset name or a run config.")
         load_config(config)  # a config mistake stops here, with the usual message
         if Path(config).is_file():
             config = str(Path(config).resolve())
-    if port == 0:
-        port = free_port(host)
-    elif not _port_free(host, port):
+    if port != 0 and not _port_free(host, port):
         raise ConfigError(f"port {port} on {host} is in use; choose another with --port (0 picks a free one).")
+    if port == 0:
+        _port_free(host, 0)
+        port = free_port(host)
     full_env = {**os.environ, **(env or {}), CONFIG_ENV: config or "", LANG_ENV: lang}
     # solara warns on every plain-http page load that its session cookie falls back to samesite=lax
     full_env.setdefault("PYTHONWARNINGS", "ignore:Cookies with samesite=none:UserWarning")
