@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import os
 import typing
 from dataclasses import dataclass, field
@@ -84,8 +85,9 @@ def read_yaml(path: Path, what: str = "config") -> dict:
         raise ConfigError(f"{path}: not valid YAML{at}: {getattr(e, 'problem', e)}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a UTF-8 text file.") from None
-    if data is None:
-        data = {}
+    if data is None:  # an empty file (or only comments) is far more often a slip than a wish for the defaults
+        raise ConfigError(f"{path}: the {what} file is empty (or holds only comments). Write at least one key, "
+                          f"e.g. 'preset: mianyang_2019'; '{{}}' asks for every default on purpose.")
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values at the top level, got "
                           f"{type(data).__name__}.")
@@ -342,6 +344,32 @@ def _warn_late_policies(specs: list[dict], weeks: int, source: str, what: str = 
                       f"(0-{weeks - 1}): it will not act in this run.", ConfigWarning, stacklevel=3)
 
 
+def _period(spec: dict) -> tuple[int, float]:
+    """[start, end) weeks of a checked policy entry (end = inf when it runs to the end)."""
+    from .policies import resolve
+
+    fields = resolve(spec["name"]).Params.model_fields
+    start = spec.get("start_week", fields["start_week"].default)
+    end = spec.get("end_week", fields["end_week"].default)
+    return start, math.inf if end is None else end
+
+
+def _check_twice(gov_policies: list[dict], own: list[dict], governance: str | None, source: str | None) -> None:
+    """The same policy twice in overlapping weeks would act twice (two funds, two transfers of load), which
+    no source describes; successive periods of one policy (``end_week`` before the next ``start_week``) are
+    fine."""
+    entries = [(f"governance {governance}: policies[{i}]", s) for i, s in enumerate(gov_policies)]
+    entries += [(f"policies[{i}]", s) for i, s in enumerate(own)]
+    for j, (where_j, sj) in enumerate(entries):
+        a0, a1 = _period(sj)
+        for where_i, si in entries[:j]:
+            b0, b1 = _period(si)
+            if si["name"] == sj["name"] and a0 < b1 and b0 < a1:
+                raise ConfigError(f"{_where(source)}{where_j} ({sj['name']}, from week {a0}) overlaps {where_i} "
+                                  f"(the same policy, from week {b0}): it would act twice in the same weeks. Give "
+                                  f"it once, or end one (end_week) before the other starts.")
+
+
 def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
                 seed: Any = None, governance: str | None = None, overrides: dict | None = None,
                 source: str | None = None, name: str | None = None, calibration: str | None = None) -> RunConfig:
@@ -373,6 +401,7 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
         _warn_late_policies(own, weeks, source)
         if governance:
             _warn_late_policies(gov_policies, weeks, f"{source}: governance {governance}", "policies")
+    _check_twice(gov_policies, own, governance, source)
     pols = gov_policies + own
     return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
                      overrides=overrides, source=source, name=name, calibration=calibration)

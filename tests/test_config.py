@@ -58,6 +58,12 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("preset: mianyang_2019\npolicies: [{name: dual_registration, start_week: 3, enforcement_end_week: 1}]\n",
      ["enforcement_end_week (1) must be after start_week (3)"]),
     ("preset: mianyang_2019\ngovernance: ''\n", ["'governance' = ''", "shanghai_admin_led"]),
+    ("# only a comment\n", ["config file is empty", "'{}'"]),
+    # one policy twice in the same weeks would act twice; successive periods are fine (test below)
+    ("preset: mianyang_2019\npolicies: [{name: micro_fund}, {name: micro_fund, start_week: 40}]\n",
+     ["policies[1] (micro_fund, from week 40) overlaps policies[0]", "end_week"]),
+    ("preset: mianyang_2019\ngovernance: co_creation\npolicies: [micro_fund]\n",
+     ["overlaps governance co_creation: policies[1]"]),
 ])
 def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
     f = _write(tmp_path, text)
@@ -153,6 +159,12 @@ def test_a_policy_starting_after_the_horizon_is_said(tmp_path):
     f = _write(tmp_path, "preset: mianyang_2019\nweeks: 10\npolicies: [{name: micro_fund, start_week: 40}]\n")
     with pytest.warns(UserWarning, match=r"policies\[0\] \(micro_fund\) starts at week 40, after the run's 10 weeks"):
         load_config(f)
+
+
+def test_one_policy_in_successive_periods_is_allowed(tmp_path):
+    f = _write(tmp_path, "preset: mianyang_2019\npolicies: [{name: micro_fund, start_week: 5, end_week: 20},"
+                         " {name: micro_fund, start_week: 20}]\n")
+    assert [p["name"] for p in load_config(f).policies] == ["micro_fund", "micro_fund"]
 
 
 def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
