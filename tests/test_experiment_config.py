@@ -114,9 +114,37 @@ def test_experiment_baseline_and_scenario_count(tmp_path):
      ["600000 points x 2 replicates", "above the limit"]),
     ("factors: {admin_load: {low: 0.1, high: 1.0, levels: 1000}, learn_pos: {low: 0.01, high: 0.1, levels: 1000}}\n",
      ["1000000 points x 2 replicates"]),
+    # levels that are not numbers, empty ranges, policies that never act within the horizon
+    ("factors: {admin_load: [0.5, .nan]}\n", ["'factors.admin_load' = nan"]),
+    ("factors: {admin_load: {low: 0.8, high: 0.8, levels: 3}}\n", ["low (0.8) must be below high (0.8)"]),
+    # a value both fixed and swept; a policy given twice
+    ("sensitivity: {method: sobol, samples: 8, num_levels: 4}\nfactors: {admin_load: {}}\n",
+     ["'sensitivity.num_levels' applies to method morris only"]),
+    ("sensitivity: {method: morris, second_order: true}\nfactors: {admin_load: {}}\n",
+     ["'sensitivity.second_order' applies to method sobol only"]),
+    ("factors: {n_households: [100, 200]}\n", ["'factors.n_households' is also fixed in 'params'"]),
+    ("factors: {station_separation.start_week: [2, 3]}\n", ["also fixed in 'policies'"]),
 ])
 def test_sweep_errors(tmp_path, tail, must):
     f = _write(tmp_path, SWEEP + tail, "sweep.yaml")
+    with pytest.raises(ConfigError) as e:
+        load_sweep(f)
+    for s in must:
+        assert s in str(e.value), (s, str(e.value))
+
+
+@pytest.mark.parametrize("old, new, must", [
+    ("policies: [{name: station_separation, start_week: 4}]", "policies: [{name: station_separation}]\n"
+     "factors: {station_separation.start_week: [2, 30]}", ["reaches week 30", "Keep it below 20"]),
+    ("policies: [{name: station_separation, start_week: 4}]", "policies: [{name: station_separation}]\n"
+     "factors: {admin_load: [0.5]}", ["'policies[0]' (station_separation) starts at week 26", "20 weeks"]),
+    ("policies: [{name: station_separation, start_week: 4}]", "policies: [{name: micro_fund, start_week: 2}, "
+     "{name: micro_fund, start_week: 3}]\nfactors: {admin_load: [0.5]}",
+     ["policies[1] (micro_fund, from week 3) overlaps policies[0]"]),
+])
+def test_sweep_policy_errors(tmp_path, old, new, must):
+    assert old in SWEEP
+    f = _write(tmp_path, SWEEP.replace(old, new), "sweep.yaml")
     with pytest.raises(ConfigError) as e:
         load_sweep(f)
     for s in must:
@@ -162,3 +190,8 @@ def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):
         assert main([cmd, str(f), "--out", str(tmp_path / "o")]) == 2
         err = capsys.readouterr().err
         assert err.startswith("cgsim: error: ") and str(f) in err
+    good = _write(tmp_path, GOOD, "good.yaml")  # contradictory or idle flags stop before anything runs
+    for flags, must in ((["--resume", "--overwrite"], "contradict"), (["--retry-failed"], "add --resume")):
+        assert main(["compare", str(good), "--out", str(tmp_path / "o2"), *flags]) == 2
+        assert must in capsys.readouterr().err
+    assert not (tmp_path / "o2").exists()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 import typing
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ..params import ModelParams, param_table
-from ..scenarios import ConfigError, _check_policies, _closest, _where, late_policies, read_yaml
+from ..scenarios import (ConfigError, ConfigWarning, _check_policies, _closest, _where, late_policies, make_config,
+                         read_yaml)
 from .config import BASE_KEYS, Base, check_keys
 
 SWEEP_KEYS = BASE_KEYS + ("policies", "factors", "design", "sensitivity")
@@ -297,6 +299,10 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
         raise ConfigError(f"{where}give either 'design' (a sweep) or 'sensitivity' (an analysis), not both.")
     base = parse_base(data, src, path.stem)
     policies = _check_policies(data.get("policies"), src)
+    with warnings.catch_warnings():  # late fixed policies are an error below (unless a factor moves them)
+        warnings.simplefilter("ignore", ConfigWarning)
+        make_config(base["preset"], weeks=base["weeks"], governance=base["governance"], policies=policies,
+                    overrides=base["params"], source=src)  # e.g. a policy twice in the same weeks
     sens = None
     if "sensitivity" in data:
         raw = data["sensitivity"]
@@ -306,6 +312,10 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
         method = raw.get("method")
         if method not in SA_METHODS:
             raise ConfigError(f"{where}'sensitivity.method' = {method!r}. Allowed: {', '.join(SA_METHODS)}.")
+        for k, only in (("num_levels", "morris"), ("second_order", "sobol")):
+            if k in raw and method != only:  # it would be silently ignored
+                raise ConfigError(f"{where}'sensitivity.{k}' applies to method {only} only, not {method}. "
+                                  f"Remove it or set 'sensitivity.method: {only}'.")
         samples = _int(raw.get("samples", 10 if method == "morris" else 64), "sensitivity.samples", 2, 100_000, src)
         if method == "sobol" and not _pow2(samples):
             raise ConfigError(f"{where}'sensitivity.samples' = {samples}: Sobol indices need a power of two "
@@ -349,6 +359,18 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
         raise ConfigError(f"{where}'factors' must be a mapping of parameter names to levels or bounds "
                           f"(e.g. admin_load: [0.5, 0.8] or admin_load: {{low: 0.5, high: 1.0}}).")
     factors = [parse_factor(n, r, policies, design_method, src) for n, r in factors_raw.items()]
+    for f in factors:  # a value given twice: the factor would silently win over the fixed one
+        if f.policy is None and f.param in base["params"]:
+            raise ConfigError(f"{where}'factors.{f.name}' is also fixed in 'params' ({f.param}: "
+                              f"{base['params'][f.param]!r}): the factor would override it. Remove one of the two.")
+        if f.policy is not None:
+            specs = [p for p in policies if p["name"] == f.policy]
+            if len(specs) > 1:
+                raise ConfigError(f"{where}'factors.{f.name}': {f.policy} is in 'policies' {len(specs)} times, so "
+                                  f"the factor cannot say which entry it varies. Keep one entry.")
+            if f.param in specs[0]:
+                raise ConfigError(f"{where}'factors.{f.name}' is also fixed in 'policies' ({f.policy}: {f.param}: "
+                                  f"{specs[0][f.param]!r}): the factor would override it. Remove one of the two.")
     weeks = base["weeks"]
     for f in factors:  # a start week past the horizon makes a point whose policy never acts
         if f.policy is not None and f.param == "start_week":
