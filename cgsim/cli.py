@@ -164,6 +164,12 @@ def cmd_viz(a) -> int:
 
 def _pool_args(a) -> dict:
     _check_out(a.out)
+    if a.resume and a.overwrite:  # one keeps the stored runs, the other deletes them
+        raise ConfigError("--resume and --overwrite contradict each other: --resume continues the runs stored in "
+                          "--out, --overwrite deletes them and starts again. Pass one.")
+    if a.retry_failed and not a.resume:
+        raise ConfigError("--retry-failed works with --resume (it reruns the failed runs of a stored sweep); "
+                          "add --resume.")
     return dict(executor=a.executor, workers=a.workers, scheduler=a.scheduler, resume=a.resume,
                 overwrite=a.overwrite, retry_failed=a.retry_failed, progress=not a.no_progress)
 

@@ -117,6 +117,12 @@ def test_calibration_resumes_from_its_log_and_refuses_another_spec(tmp_path):
     other = make_spec("mianyang_2019", None, ["beta0_voice"], **kw)
     with pytest.raises(ConfigError, match="holds a different calibration"):
         calibrate(other, tmp_path, workers=1, progress=None)
+    mine = tmp_path / "notes"  # a folder of other files: its report.md would be overwritten
+    mine.mkdir()
+    (mine / "report.md").write_text("my notes")
+    with pytest.raises(ConfigError, match="holds report.md but no calibration"):
+        calibrate(spec, mine, workers=1, progress=None)
+    assert (mine / "report.md").read_text() == "my notes"
 
 
 def test_calibrated_sets_inherit_and_presets_can_swap_them():

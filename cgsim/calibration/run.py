@@ -168,6 +168,11 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
     from .report import check_on_fresh_seeds, write_outputs
 
     out = Path(out)
+    mine = ("calibrated.yaml", "report.md", "convergence.png", "evaluations.jsonl")
+    clash = [f for f in mine if (out / f).exists()] if not (out / "spec.json").is_file() else []
+    if clash:  # files of another origin that this calibration's outputs would overwrite
+        raise ConfigError(f"{out}: holds {', '.join(clash)} but no calibration (no spec.json); a calibration here "
+                          f"would overwrite them. Choose a new --out (a calibration's own folder resumes it).")
     out.mkdir(parents=True, exist_ok=True)
     _check_resume(spec, out, restart)
     started = time.time()
