@@ -13,6 +13,7 @@ Sources are cited by seed file and item (``../shared/research/`` notes);
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from typing import Any, Literal
@@ -47,6 +48,11 @@ class NoCoercion(BaseModel):
             raise ValueError(f"expected {want}, got a yes/no value")
         if kinds == {bool} and not isinstance(v, bool):
             raise ValueError(f"expected {want}")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"expected a finite number, got {v}")
+        if isinstance(v, float) and int in kinds and float not in kinds:  # 60.0 for a count: say, don't round
+            whole = f" (write {int(v)})" if v.is_integer() else ""
+            raise ValueError(f"expected a whole number, got {v!r}{whole}")
         return v
 
 
@@ -150,14 +156,18 @@ class ModelParams(NoCoercion):
     admin_load: float = p(0.80, 0.0, 1.5, "share of committee hours demanded", "001 §1.1 (88% name admin load)",
                           "Administrative work pushed down by the street office, as a share of committee hours.",
                           "committee")
-    rc_share_response: float = p(0.40, 0.0, 1.0, "share of free hours", ASSUMPTION,
-                                 "Free hours spent answering residents' voice and issues.", "committee")
-    rc_share_activities: float = p(0.30, 0.0, 1.0, "share of free hours", ASSUMPTION,
-                                   "Free hours spent organising activities.", "committee")
-    rc_share_outreach: float = p(0.20, 0.0, 1.0, "share of free hours", ASSUMPTION,
-                                 "Free hours spent on outreach visits.", "committee")
-    rc_share_deliberation: float = p(0.10, 0.0, 1.0, "share of free hours", ASSUMPTION,
-                                     "Free hours spent convening residents' meetings.", "committee")
+    rc_share_response: float = p(0.40, 0.0, 1.0, "weight of free hours", ASSUMPTION,
+                                 "Free hours spent answering residents' voice and issues "
+                                 "(a weight: the four rc_share_* are divided by their sum).", "committee")
+    rc_share_activities: float = p(0.30, 0.0, 1.0, "weight of free hours", ASSUMPTION,
+                                   "Free hours spent organising activities "
+                                   "(a weight: the four rc_share_* are divided by their sum).", "committee")
+    rc_share_outreach: float = p(0.20, 0.0, 1.0, "weight of free hours", ASSUMPTION,
+                                 "Free hours spent on outreach visits "
+                                 "(a weight: the four rc_share_* are divided by their sum).", "committee")
+    rc_share_deliberation: float = p(0.10, 0.0, 1.0, "weight of free hours", ASSUMPTION,
+                                     "Free hours spent convening residents' meetings "
+                                     "(a weight: the four rc_share_* are divided by their sum).", "committee")
     hours_per_voice: float = p(1.5, 0.1, 10.0, "hours", ASSUMPTION,
                                "Staff hours to answer one suggestion or complaint.", "committee")
     hours_per_activity: float = p(10.0, 1.0, 100.0, "hours", ASSUMPTION,
@@ -173,7 +183,7 @@ class ModelParams(NoCoercion):
     evaluation_regime: Literal["upward", "satisfaction"] = choice(
         "upward", "category", "001 §3.4.2; 003 例1",
         "How the street office evaluates the committee: upward inspection or resident satisfaction.", "committee")
-    upward_compliance: float = p(0.2, 0.0, 0.9, "share of free hours", "001 §3.4.2 (upward inspection)",
+    upward_compliance: float = p(0.2, 0.0, 0.9, "weight of free hours", "001 §3.4.2 (upward inspection)",
                                  "Free hours spent on compliance with upward inspection (none under satisfaction "
                                  "evaluation).", "committee")
     gov_intensity: float = p(0.7, 0.0, 1.0, "0-1 scale", "003 例1 M1",
@@ -406,6 +416,10 @@ class ModelParams(NoCoercion):
             raise ValueError(f"share_property ({self.share_property}) + share_public ({self.share_public}) + "
                              f"share_private ({self.share_private}) = {kinds:.3g} exceeds 1 (the rest are "
                              f"community matters)")
+        if self.rc_share_response + self.rc_share_activities + self.rc_share_outreach + self.rc_share_deliberation <= 0:
+            raise ValueError("rc_share_response, rc_share_activities, rc_share_outreach and rc_share_deliberation are "
+                             "all 0: the committee's free hours would go nowhere (they are weights, divided by "
+                             "their sum; at least one must be above 0)")
         if not self.capacity_theta1 < self.capacity_theta2:
             raise ValueError(f"capacity_theta1 ({self.capacity_theta1}) must be below capacity_theta2 "
                              f"({self.capacity_theta2}): the stages of C are ordered")

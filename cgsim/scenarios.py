@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base`: merged keys may be overridden, as YAML says
+                continue
             key = self.construct_object(key_node, deep=True)
             try:
                 if key in seen:
@@ -71,6 +74,31 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             except TypeError:  # an unhashable key: PyYAML reports it
                 break
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node):
+        """YAML 1.1 reads ``010`` as 8 (octal) and ``1:00`` as 60 (base 60); nobody writing a config means
+        that, so such numbers are errors rather than a silently different value."""
+        text = self.construct_scalar(node).replace("_", "")
+        digits = text.lstrip("+-")
+        if ":" in text or (len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the number {text!r} is ambiguous (YAML 1.1 reads it as octal or base 60): write it "
+                f"without leading zeros or colons, or quote it if you meant text", node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node):
+        if ":" in self.construct_scalar(node):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the number {self.construct_scalar(node)!r} is ambiguous (YAML 1.1 reads it in base "
+                f"60): write it as a plain decimal, or quote it if you meant text", node.start_mark)
+        return super().construct_yaml_float(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _UniqueKeyLoader.construct_yaml_int)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", _UniqueKeyLoader.construct_yaml_float)
+# YAML 1.1 wants a dot in a float, so `1e-3` would be read as text; YAML 1.2 (and everyone) reads it as a number
+_UniqueKeyLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+                                       list("-+0123456789"))
 
 
 def read_yaml(path: Path, what: str = "config") -> dict:
@@ -133,6 +161,9 @@ def describe_param_error(err: dict, source: str | None, origin: str = "", allowe
         if key in RUN_KEYS and key not in allowed_extra:
             return (f"{where}'{key}'{origin} is a run setting, not a model parameter, and cannot be set here "
                     f"(only the parameters listed by `cgsim params` can).")
+        if key in RUN_KEYS:  # a top-level key that reached the parameters: written one level too deep
+            return (f"{where}'{key}'{origin} is a top-level key of the config, not a model parameter: write it at "
+                    f"the top level, not under 'params'.")
         extra = f"{', '.join(allowed_extra)} and " if allowed_extra else ""
         return (f"{where}unknown key '{key}'{origin}.{_closest(key, list(PARAM_NAMES) + list(allowed_extra))} "
                 f"Allowed: {extra}the model parameters listed by `cgsim params` (docs/PARAMETERS.md).")
@@ -166,7 +197,7 @@ def calibrated_params(name: str, source: str | None = None, _seen: tuple = ()) -
     if name in (None, NO_CALIBRATION):
         return {}
     f = CALIBRATED / f"{name}.yaml"
-    if not isinstance(name, str) or not f.is_file():
+    if not isinstance(name, str) or name not in calibration_names():  # a name, not a path to any YAML file
         raise ConfigError(f"{_where(source)}unknown calibration {name!r}.{_closest(name, calibration_names())} "
                           f"Allowed: {', '.join(calibration_names() + [NO_CALIBRATION])} (files in data/calibrated/).")
     if name in _seen:
@@ -179,7 +210,7 @@ def calibrated_params(name: str, source: str | None = None, _seen: tuple = ()) -
 
 
 def _params_mapping(data: dict, f: Path) -> dict:
-    params = data.get("params") or {}
+    params = {} if data.get("params") is None else data["params"]  # `params: []` is a mistake, not "none"
     if not isinstance(params, dict):
         raise ConfigError(f"{f}: 'params' must be a mapping of parameter names to values (see `cgsim params`), got "
                           f"{type(params).__name__}.")
@@ -193,7 +224,7 @@ def load_preset(name: str, source: str | None = None, calibration: str | None = 
     out-of-sample validation runs one survey's preset on another survey's calibration.
     """
     f = NEIGHBOURHOODS / f"{name}.yaml"
-    if not isinstance(name, str) or not f.is_file():
+    if not isinstance(name, str) or name not in preset_names():
         raise ConfigError(f"{_where(source)}unknown preset {name!r}.{_closest(name, preset_names())} "
                           f"Allowed: {', '.join(preset_names())}.")
     data = read_yaml(f, "preset")
@@ -210,7 +241,7 @@ def load_preset(name: str, source: str | None = None, calibration: str | None = 
 
 def load_governance(name: str, source: str | None = None) -> dict:
     f = GOVERNANCE / f"{name}.yaml"
-    if not isinstance(name, str) or not f.is_file():
+    if not isinstance(name, str) or name not in governance_names():
         raise ConfigError(f"{_where(source)}unknown governance model {name!r}."
                           f"{_closest(name, governance_names())} Allowed: {', '.join(governance_names())}.")
     data = read_yaml(f, "governance preset")
@@ -382,7 +413,7 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
     if governance:
         gov = load_governance(governance, source)
         gsrc = str(GOVERNANCE / f"{governance}.yaml")
-        gov_params = gov.get("params") or {}
+        gov_params = _params_mapping(gov, gsrc)
         validate_params({**values, **gov_params}, gsrc, allowed_extra=())
         values.update(gov_params)
         gov_policies = _check_policies(gov.get("policies"), gsrc)
@@ -422,7 +453,11 @@ def load_config(spec: str | os.PathLike, *, seed: int | None = None, weeks: int 
     fweeks = data.pop("weeks", None)
     fseed = data.pop("seed", None)
     name = data.pop("name", None)
-    data.pop("description", None)
+    desc = data.pop("description", None)
+    for key, v in (("name", name), ("description", desc)):
+        if v is not None and not (isinstance(v, str) and (v.strip() or key == "description")):
+            raise ConfigError(f"{src}: '{key}' = {v!r}: must be a{' non-empty' if key == 'name' else ''} text "
+                              f"string.")
     if not isinstance(preset, str):
         raise ConfigError(f"{src}: 'preset' must be a preset name. Allowed: {', '.join(preset_names())}.")
     return make_config(preset, policies=policies, weeks=weeks if weeks is not None else fweeks,

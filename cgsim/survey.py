@@ -72,7 +72,7 @@ class Survey(NoCoercion):
     title: str
     source: str
     preset: str
-    year: int = Field(0, ge=0, le=100)
+    year: int = Field(0, ge=0, le=99)  # simulated for year + 1 years: at most 5200 weeks
     group: str = "all"
     targets: list[Target] = Field(min_length=1)
 
@@ -98,8 +98,8 @@ def load_survey(spec: str | Path) -> Survey:
     path = Path(spec)
     if not path.suffix:
         path = SURVEY_DIR / f"{spec}.yaml"
-        if not path.is_file():
-            known = sorted(f.stem for f in SURVEY_DIR.glob("*.yaml"))
+        known = sorted(f.stem for f in SURVEY_DIR.glob("*.yaml"))
+        if str(spec) not in known:  # a name; a path to a file needs its .yaml
             raise ConfigError(f"unknown survey {str(spec)!r}.{_closest(str(spec), known)} Allowed: {', '.join(known)} "
                               f"(data/surveys/), or the path of a survey YAML file.")
     data = read_yaml(path, "survey")
@@ -108,6 +108,9 @@ def load_survey(spec: str | Path) -> Survey:
     except ValidationError as e:
         x = e.errors()[0]
         msg = x["msg"].removeprefix("Value error, ")
+        if x["type"] == "extra_forbidden":
+            model = Target if x["loc"][0] == "targets" else Survey
+            msg = f"unknown key.{_closest(str(x['loc'][-1]), model.model_fields)} Allowed: {', '.join(model.model_fields)}"
         raise ConfigError(f"{path}: '{'.'.join(str(v) for v in x['loc'])}': {msg}.") from None
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cgsim.scenarios import ConfigError, load_config, make_config
+from cgsim.scenarios import ConfigError, load_config, make_config, read_yaml
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -64,6 +64,20 @@ def _write(tmp_path: Path, text: str) -> Path:
      ["policies[1] (micro_fund, from week 40) overlaps policies[0]", "end_week"]),
     ("preset: mianyang_2019\ngovernance: co_creation\npolicies: [micro_fund]\n",
      ["overlaps governance co_creation: policies[1]"]),
+    # never a silently different value: counts given as decimals, YAML 1.1 octal/base-60 numbers, NaN
+    ("preset: mianyang_2019\nn_households: 60.0\n", ["'n_households' = 60.0", "whole number", "write 60"]),
+    ("preset: mianyang_2019\npolicies: [{name: station_separation, start_week: 3.0}]\n",
+     ["'start_week' = 3.0", "whole number"]),
+    ("preset: mianyang_2019\nseed: 010\n", ["line 2", "'010' is ambiguous"]),
+    ("preset: mianyang_2019\nweeks: 1:00\n", ["'1:00' is ambiguous"]),
+    ("preset: mianyang_2019\nadmin_load: .nan\n", ["'admin_load' = nan", "finite number"]),
+    ("preset: mianyang_2019\nrc_share_response: 0\nrc_share_activities: 0\nrc_share_outreach: 0\n"
+     "rc_share_deliberation: 0\n", ["are all 0", "weights"]),
+    # names are names, not paths to other files
+    ("preset: mianyang_2019\ncalibration: ../surveys/mianyang_2019\n", ["unknown calibration", "none"]),
+    ("preset: mianyang_2019\ngovernance: ../neighbourhoods/mianyang_2019\n", ["unknown governance model"]),
+    ("preset: ../governance/co_creation\n", ["unknown preset", "mianyang_2019"]),
+    ("preset: mianyang_2019\nname: [a, b]\n", ["'name' = ['a', 'b']", "text"]),
 ])
 def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
     f = _write(tmp_path, text)
@@ -161,6 +175,14 @@ def test_a_policy_starting_after_the_horizon_is_said(tmp_path):
         load_config(f)
 
 
+def test_yaml_merge_keys_and_exponent_numbers_are_read_as_yaml_means_them(tmp_path):
+    f = _write(tmp_path, "x-common: &c {admin_load: 1e-1, rc_staff: 4}\npreset: mianyang_2019\n")
+    assert read_yaml(f)["x-common"] == {"admin_load": 0.1, "rc_staff": 4}
+    f = _write(tmp_path, "preset: mianyang_2019\n<<: {admin_load: 0.5, rc_staff: 4}\nrc_staff: 5\n")
+    cfg = load_config(f)
+    assert cfg.params.admin_load == 0.5 and cfg.params.rc_staff == 5  # explicit keys win over merged ones
+
+
 def test_one_policy_in_successive_periods_is_allowed(tmp_path):
     f = _write(tmp_path, "preset: mianyang_2019\npolicies: [{name: micro_fund, start_week: 5, end_week: 20},"
                          " {name: micro_fund, start_week: 20}]\n")
@@ -178,3 +200,12 @@ def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
     assert "Did you mean 'participation'" in capsys.readouterr().err
     assert main(["viz", "--port", "99999"]) == 2
     assert "--port 99999" in capsys.readouterr().err
+    assert main(["run", "mianyang_2019", "--weeks", "-1", "--out", str(tmp_path / "r")]) == 2
+    assert "--weeks -1" in capsys.readouterr().err
+    assert main(["params", "admin_load", "--group", "network"]) == 2
+    assert "in group 'committee', not 'network'" in capsys.readouterr().err
+    store = tmp_path / "store"  # a single run's tables must not land in a results store
+    store.mkdir()
+    (store / "manifest.json").write_text("{}")
+    assert main(["run", "mianyang_2019", "--weeks", "2", "--out", str(store)]) == 2
+    assert "results store" in capsys.readouterr().err and sorted(p.name for p in store.iterdir()) == ["manifest.json"]
