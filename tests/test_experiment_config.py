@@ -71,6 +71,13 @@ def test_experiment_defaults(tmp_path):
     (("preset: mianyang_2019", "preset: atlantis"), ["unknown preset 'atlantis'", "mianyang_2019"]),
     (("groups: [all, migrant]", "groups: [[all], migrant]"), ["outputs.groups", "unknown group ['all']"]),
     (("params: {n_households: 150}", "params: {1: 150}"), ["exp.yaml", "key 1 under 'params'"]),
+    # a list where a mapping belongs is a mistake, not "nothing"; a run key one level too deep
+    (("params: {n_households: 150}", "params: []"), ["'params' must be a mapping"]),
+    (("  base: {}\n", "  base: []\n"), ["'scenarios.base' must be a mapping"]),
+    (("  base: {}\n", "  base: {params: []}\n"), ["'scenarios.base.params' must be a mapping"]),
+    (("  base: {}\n", "  base: {description: [a, b]}\n"), ["'scenarios.base.description'", "text"]),
+    (("params: {n_households: 150}", "params: {n_households: 150, preset: karamay_2016}"),
+     ["'preset'", "top-level key", "not under 'params'"]),
     # a scenario whose policy starts after the horizon could not differ from its baseline
     (("start_week: 5", "start_week: 60"), ["'scenarios.sep.policies[0]'", "starts at week 60", "before week 60"]),
 ])
@@ -122,6 +129,10 @@ def test_experiment_baseline_and_scenario_count(tmp_path):
      ["'sensitivity.num_levels' applies to method morris only"]),
     ("sensitivity: {method: morris, second_order: true}\nfactors: {admin_load: {}}\n",
      ["'sensitivity.second_order' applies to method sobol only"]),
+    # levels given twice, or rounding together, would quietly make fewer points than asked
+    ("factors: {admin_load: [0.5, 0.5]}\n", ["lists level 0.5 twice"]),
+    ("factors: {rc_staff: {low: 2, high: 3, levels: 4}}\n", ["round to only 2 distinct whole numbers (2, 3)"]),
+    ("factors: {admin_load: {low: 0.5, high: 1.0, levels: 1000000000000000}}\n", ["[2, 1000000]"]),
     ("factors: {n_households: [100, 200]}\n", ["'factors.n_households' is also fixed in 'params'"]),
     ("factors: {station_separation.start_week: [2, 3]}\n", ["also fixed in 'policies'"]),
 ])
@@ -149,6 +160,13 @@ def test_sweep_policy_errors(tmp_path, old, new, must):
         load_sweep(f)
     for s in must:
         assert s in str(e.value), (s, str(e.value))
+
+
+def test_a_governance_scenario_whose_policies_never_act_is_refused(tmp_path):
+    text = ("preset: mianyang_2019\nweeks: 20\nparams: {n_households: 150}\nreplicates: 2\n"
+            "outputs: {outcomes: [rate_any]}\nscenarios:\n  base: {}\n  cc: {governance: co_creation}\n")
+    with pytest.raises(ConfigError, match=r"'scenarios.cc.governance' \(co_creation\): its policies start at week 26"):
+        load_experiment(_write(tmp_path, text))
 
 
 def test_sweep_designs(tmp_path):
@@ -195,3 +213,14 @@ def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):
         assert main(["compare", str(good), "--out", str(tmp_path / "o2"), *flags]) == 2
         assert must in capsys.readouterr().err
     assert not (tmp_path / "o2").exists()
+    # pool options are checked before a store is made (else the corrected command meets "already holds results")
+    for flags, must in ((["--workers", "0"], "--workers 0"), (["--executor", "dask"], "needs --scheduler"),
+                        (["--executor", "dask", "--scheduler", "not a url"], "not a scheduler address"),
+                        (["--scheduler", "tcp://127.0.0.1:8786"], "only applies with --executor dask"),
+                        (["--resume"], "holds no results to continue")):
+        assert main(["compare", str(good), "--out", str(tmp_path / "o3"), *flags]) == 2
+        assert must in capsys.readouterr().err
+        assert not (tmp_path / "o3").exists() or not any((tmp_path / "o3").iterdir())
+    sens = _write(tmp_path, SWEEP + "sensitivity: {method: morris}\nfactors: {admin_load: {}}\n", "sens.yaml")
+    assert main(["sweep", str(sens), "--out", str(tmp_path / "o4")]) == 2
+    assert "run it with `cgsim sensitivity`" in capsys.readouterr().err

@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cgsim.analysis.sensitivity import analyse, run_sensitivity
+from cgsim.analysis.sensitivity import FailedRuns, analyse, run_sensitivity
 from cgsim.experiment.design import load_sweep
-from cgsim.scenarios import ConfigError
 
 BASE = """\
 name: sens
@@ -65,7 +64,7 @@ def test_failed_points_are_dropped_imputed_or_stop(tmp_path):
         idx, _ = analyse(spec, res)
     assert (idx["imputed_points"] == 1).all()
     spec.sensitivity["on_failure"] = "error"
-    with pytest.raises(ConfigError, match="1 design points have no finished run"):
+    with pytest.raises(FailedRuns, match="1 design points have no finished run"):
         analyse(spec, res)
     # a point with one of two replicates failed keeps the other (counted, not dropped)
     spec.sensitivity["on_failure"] = "drop"

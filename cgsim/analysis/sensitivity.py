@@ -23,6 +23,11 @@ from .document import Document
 from .labels import group_label, outcome_label
 
 
+
+class FailedRuns(RuntimeError):
+    """Runs failed and ``on_failure: error`` asks to stop rather than analyse without them (exit status 1, as
+    for any failed run; 2 is kept for config mistakes)."""
+
 def point_means(summary: pd.DataFrame, n_points: int) -> pd.DataFrame:
     """Replicate means per point, outcome and group: ``point, outcome, group, value, replicates``."""
     g = summary.groupby(["outcome", "group", "point"])["value"]
@@ -42,7 +47,7 @@ def _handle_failures(y: np.ndarray, block: int, how: str, label: str) -> tuple[n
     if not bad.any():
         return keep, y, note
     if how == "error":
-        raise ConfigError(f"{label}: {int(bad.sum())} design points have no finished run (on_failure: error). "
+        raise FailedRuns(f"{label}: {int(bad.sum())} design points have no finished run (on_failure: error). "
                           f"Look at runs.jsonl, or set sensitivity.on_failure to drop or impute.")
     if how == "impute":
         y = y.copy()
@@ -55,7 +60,7 @@ def _handle_failures(y: np.ndarray, block: int, how: str, label: str) -> tuple[n
     keep = np.repeat(~blocks, block)
     note["dropped_points"] = int((~keep).sum())
     if blocks.all() or (~blocks).sum() < 2:
-        raise ConfigError(f"{label}: too few complete trajectories / sample blocks left after dropping failed "
+        raise FailedRuns(f"{label}: too few complete trajectories / sample blocks left after dropping failed "
                           f"points ({int((~blocks).sum())}); set sensitivity.on_failure: impute or narrow the bounds.")
     warnings.warn(f"{label}: dropped {int(blocks.sum())} of {len(blocks)} trajectories/blocks with failed points",
                   stacklevel=3)
@@ -194,7 +199,7 @@ def run_sensitivity(spec, out: str | Path, **pool) -> dict:
         raise ConfigError(f"{spec.source}: missing 'sensitivity' block; `cgsim sensitivity` needs one.")
     result = run_sweep(spec, out, **pool)
     if result["status"]["pending"]:
-        raise ConfigError(f"{out}: {result['status']['pending']} runs still pending; finish them with --resume.")
+        raise FailedRuns(f"{out}: {result['status']['pending']} runs still pending; finish them with --resume.")
     res = load(out)
     idx, means = analyse(spec, res)
     result.update(write_report(spec, res, idx, means, Path(out)), indices=idx)

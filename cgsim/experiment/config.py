@@ -109,7 +109,7 @@ def parse_base(data: dict, source: str | None, default_name: str) -> dict:
         raise ConfigError(f"{where}'preset' must be a preset name. Allowed: {', '.join(preset_names())}.")
     weeks = data.get("weeks", DEFAULT_WEEKS)
     weeks = _check_int(weeks, "weeks", 1, 5200, source)
-    params = data.get("params") or {}
+    params = {} if data.get("params") is None else data["params"]  # `params: []` is a mistake, not "none"
     if not isinstance(params, dict):
         raise ConfigError(f"{where}'params' must be a mapping of parameter names to values (see `cgsim params`).")
     gov = data.get("governance")
@@ -172,11 +172,11 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
     key = f"scenarios.{name}"
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{_where(source)}scenarios[{idx}] needs a non-empty string 'name'.")
-    raw = raw or {}
+    raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ConfigError(f"{_where(source)}'{key}' must be a mapping with keys {', '.join(SCENARIO_KEYS[1:])}.")
     check_keys(raw, SCENARIO_KEYS, source, prefix=f"{key}.")
-    params = raw.get("params") or {}
+    params = {} if raw.get("params") is None else raw["params"]
     if not isinstance(params, dict):
         raise ConfigError(f"{_where(source)}'{key}.params' must be a mapping of parameter names to values.")
     gov = raw.get("governance", exp["governance"])
@@ -191,11 +191,25 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
         raise ConfigError(f"{_where(source)}'{key}.policies[{i}]' ({pid}) starts at week {start}, after the "
                           f"experiment's {exp['weeks']} weeks: the scenario could not differ from its baseline. Start "
                           f"it before week {exp['weeks']} or raise 'weeks'.")
+    gov_pols = cfg.policies[:len(cfg.policies) - len(own)]
+    if gov != exp["governance"] and gov_pols:
+        late = late_policies(gov_pols, exp["weeks"])
+        if len(late) == len(gov_pols):  # the governance model would act only through its parameters
+            raise ConfigError(f"{_where(source)}'{key}.governance' ({gov}): its policies start at week "
+                              f"{min(s for _, _, s in late)} or later, after the experiment's {exp['weeks']} weeks, so "
+                              f"only its parameters would differ from the baseline. Raise 'weeks' above "
+                              f"{min(s for _, _, s in late)}.")
+        for i, pid, start in late:
+            warnings.warn(f"{_where(source)}{key}: governance {gov}: policies[{i}] ({pid}) starts at week {start}, "
+                          f"after the experiment's {exp['weeks']} weeks: it will not act.", ConfigWarning,
+                          stacklevel=2)
     zh = " + ".join((resolve(p["name"]).aliases or (p["name"],))[0] for p in own)
     if not zh:
         zh = "现状" if gov == exp["governance"] else str(gov)
     en = name.replace("_", " ")
     desc = raw.get("description", "")
+    if not isinstance(desc, str):
+        raise ConfigError(f"{_where(source)}'{key}.description' = {desc!r}: must be a text string.")
     return Scenario(name=name, label=parse_label(raw.get("label"), en, zh, source, f"{key}.label"),
                     description=" ".join(str(desc).split()), governance=gov, policies=own, params=params)
 

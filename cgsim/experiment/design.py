@@ -145,16 +145,24 @@ def parse_factor(name: str, raw: Any, policies: list[dict], method: str, source:
             _check_value(f, raw["low"], source)
             _check_value(f, raw["high"], source)
             k = raw["levels"]
-            if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-                raise ConfigError(f"{where}'{key}.levels' must be a whole number >= 2.")
+            if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= MAX_POINTS:
+                raise ConfigError(f"{where}'{key}.levels' = {k!r}: must be a whole number in [2, {MAX_POINTS}].")
             if not raw["low"] < raw["high"]:
                 raise ConfigError(f"{where}'{key}': low ({raw['low']}) must be below high ({raw['high']}).")
             vals = [f.value(x) for x in np.linspace(raw["low"], raw["high"], k)]
             f.levels = list(dict.fromkeys(vals))
+            if len(f.levels) < k:  # whole-number levels that round together: fewer points than asked
+                raise ConfigError(f"{where}'{key}': {k} levels between {raw['low']} and {raw['high']} round to only "
+                                  f"{len(f.levels)} distinct whole numbers ({', '.join(map(str, f.levels))}). Ask for "
+                                  f"at most {len(f.levels)} levels, or list them.")
         elif isinstance(raw, list) and raw:
             for v in raw:
                 _check_value(f, v, source)
-            f.levels = list(dict.fromkeys(raw))
+            twice = [v for i, v in enumerate(raw) if v in raw[:i]]
+            if twice:
+                raise ConfigError(f"{where}'{key}' lists level {twice[0]!r} twice: each level is one point of the "
+                                  f"design. List it once.")
+            f.levels = list(raw)
         else:
             raise ConfigError(f"{where}'{key}': give a list of levels ([0.5, 0.8]) or {{low: , high: , levels: k}}.")
         return f
@@ -292,6 +300,9 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
     src = str(path)
     where = _where(src)
     check_keys(data, SWEEP_KEYS, src)
+    if require == "design" and "sensitivity" in data:
+        raise ConfigError(f"{where}has a 'sensitivity' block: run it with `cgsim sensitivity` (which computes the "
+                          f"indices); `cgsim sweep` takes a 'design' block.")
     if require == "sensitivity" and "sensitivity" not in data:
         raise ConfigError(f"{where}missing key 'sensitivity' ({{method: morris | sobol, samples: N, ...}}); "
                           f"`cgsim sensitivity` needs a sensitivity config.")

@@ -81,9 +81,9 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-@contextmanager
-def make_pool(kind: str = "local", workers: int | None = None, scheduler: str | None = None):
-    """Context manager yielding a ``Pool`` for ``kind`` (``local`` or ``dask``)."""
+def check_pool_options(kind: str = "local", workers: int | None = None, scheduler: str | None = None) -> None:
+    """The executor options, checked before anything is written (a store made for a run that cannot start
+    would make the corrected command meet 'already holds results')."""
     if kind not in EXECUTORS:
         raise ConfigError(f"--executor {kind!r}. Allowed: {', '.join(EXECUTORS)}.")
     if kind == "dask":
@@ -91,13 +91,37 @@ def make_pool(kind: str = "local", workers: int | None = None, scheduler: str | 
             raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786) of a running "
                               "Dask scheduler.")
         try:
-            from distributed import Client
+            from distributed.comm import parse_address
+            from distributed.comm.addressing import parse_host_port
         except ImportError:
             raise ConfigError("--executor dask needs the 'distributed' package (pip install 'dask[distributed]').") \
                 from None
         try:
+            scheme, loc = parse_address(scheduler)
+            if scheme == "tcp" and not 0 < parse_host_port(loc)[1] <= 65535:
+                raise ValueError("port out of range")
+        except (ValueError, TypeError) as e:
+            raise ConfigError(f"--scheduler {scheduler!r}: not a scheduler address ({e}); e.g. "
+                              f"tcp://10.0.0.5:8786.") from None
+        if workers is not None:
+            raise ConfigError("--workers applies to the local executor; a Dask cluster's size is its workers'.")
+        return
+    if scheduler:
+        raise ConfigError("--scheduler only applies with --executor dask.")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers {workers}: must be at least 1.")
+
+
+@contextmanager
+def make_pool(kind: str = "local", workers: int | None = None, scheduler: str | None = None):
+    """Context manager yielding a ``Pool`` for ``kind`` (``local`` or ``dask``)."""
+    check_pool_options(kind, workers, scheduler)
+    if kind == "dask":
+        from distributed import Client
+
+        try:
             client = Client(scheduler, set_as_default=False, timeout="20s")
-        except OSError as e:
+        except (OSError, ValueError) as e:
             raise ConfigError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({e}).") from None
         try:
             slots = max(1, sum(client.nthreads().values()))
@@ -105,11 +129,7 @@ def make_pool(kind: str = "local", workers: int | None = None, scheduler: str | 
         finally:
             client.close()
         return
-    if scheduler:
-        raise ConfigError("--scheduler only applies with --executor dask.")
     n = default_workers() if workers is None else workers
-    if n < 1:
-        raise ConfigError(f"--workers {n}: must be at least 1.")
     if n == 1:
         yield Pool(SerialExecutor(), 1, True, "this process")
         return

@@ -101,6 +101,9 @@ class Store:
             for tmp in st.root.glob("*/part=*/.run-*.tmp"):  # files of runs cut short; their runs are redone
                 tmp.unlink(missing_ok=True)
             return st
+        if resume:  # asked to continue what is not there: a mistyped --out would quietly start afresh
+            raise ConfigError(f"--resume: {st.root} holds no results to continue (no {MANIFEST}). Check --out, or "
+                              f"drop --resume to start.")
         if exists and not overwrite:
             raise ConfigError(f"{st.root}: already holds results ({st.manifest().get('name')!r}). Pass --resume to "
                               f"continue them, --overwrite to start again, or choose a new --out.")
