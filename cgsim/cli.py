@@ -22,6 +22,7 @@ values, and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -45,10 +46,31 @@ def _check_out(out: str) -> None:
             break
 
 
+def _check_run_flags(a) -> None:
+    """--weeks/--seed are the flags' own values: a mistake in them is named as the flag's, not the config's."""
+    if a.weeks is not None and not 1 <= a.weeks <= 5200:
+        raise ConfigError(f"--weeks {a.weeks}: must be a whole number in [1, 5200].")
+    if a.seed is not None and not 0 <= a.seed <= 2**63 - 1:
+        raise ConfigError(f"--seed {a.seed}: must be a whole number in [0, {2**63 - 1}].")
+
+
+def _refuse_store(out: str) -> None:
+    """A single run's files must not land in a sweep/compare store or a calibration's folder (they would mix
+    with, and there overwrite, what those wrote); rerunning into a folder of an earlier single run is fine."""
+    path = Path(out)
+    for marker, what in (("manifest.json", "the results store of a compare, sweep or sensitivity run"),
+                         ("spec.json", "a calibration")):
+        if (path / marker).is_file():
+            raise ConfigError(f"--out {out}: holds {what} ({marker}); a single run's tables would mix with it. "
+                              f"Choose another --out.")
+
+
 def cmd_run(a) -> int:
     from .district import is_district_config
 
     _check_out(a.out)
+    _check_run_flags(a)
+    _refuse_store(a.out)
     from .run import simulate, write_run
     from .scenarios import load_config
 
@@ -115,6 +137,9 @@ def cmd_params(a) -> int:
 
             raise ConfigError(f"unknown parameter {a.name!r}.{_closest(a.name, [r['name'] for r in rows])} "
                               f"See `cgsim params` for the list.")
+        if a.group is not None and row["group"] != a.group:
+            raise ConfigError(f"{a.name} is in group {row['group']!r}, not {a.group!r}: give a NAME or a --group, "
+                              f"or the group it is in.")
         for k in ("name", "group", "type", "default", "unit", "source", "doc"):
             print(f"{k:8s} {row[k]}")
         print(f"{'range':8s} {_fmt_range(row['lo'], row['hi'])}")
@@ -170,17 +195,21 @@ def _pool_args(a) -> dict:
     if a.retry_failed and not a.resume:
         raise ConfigError("--retry-failed works with --resume (it reruns the failed runs of a stored sweep); "
                           "add --resume.")
+    from .experiment.executors import check_pool_options
+
+    check_pool_options(a.executor, a.workers, a.scheduler)
     return dict(executor=a.executor, workers=a.workers, scheduler=a.scheduler, resume=a.resume,
                 overwrite=a.overwrite, retry_failed=a.retry_failed, progress=not a.no_progress)
 
 
 def _guarded(fn, *args, **kw):
     """Run an experiment driver; an interruption leaves finished runs stored and says how to go on."""
+    from .analysis.sensitivity import FailedRuns
     from .experiment.runner import RunAborted
 
     try:
         return fn(*args, **kw)
-    except RunAborted as e:
+    except (RunAborted, FailedRuns) as e:
         print(f"cgsim: error: {e}", file=sys.stderr)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
@@ -232,7 +261,7 @@ def cmd_sweep(a) -> int:
     from .experiment.design import load_sweep
     from .experiment.sweep import run_sweep
 
-    spec = load_sweep(a.sweep)
+    spec = load_sweep(a.sweep, require="design")
     res = _guarded(run_sweep, spec, a.out, **_pool_args(a))
     _print_status(res)
     print(f"wrote {a.out} (manifest.json, design.parquet, runs.jsonl, summary/, "
@@ -264,6 +293,8 @@ def _parse_sets(items: list[str]) -> dict:
         k, v = item.split("=", 1)
         if not k.strip():
             raise ConfigError(f"--set {item!r}: the parameter name is missing (NAME=VALUE, e.g. --set admin_load=0.9).")
+        if k.strip() in out:  # as a key given twice in a YAML file: which one was meant?
+            raise ConfigError(f"--set {k.strip()} is given twice ({out[k.strip()]!r} and {v!r}): give it once.")
         try:
             out[k.strip()] = yaml.safe_load(v)
         except yaml.YAMLError:
@@ -283,6 +314,12 @@ def cmd_calibrate(a) -> int:
     save_as = None
     if a.save is not None:
         save_as = a.save or spec.survey.survey
+        if not re.fullmatch(r"[A-Za-z0-9_]+", save_as):  # it becomes data/calibrated/NAME.yaml, nothing else
+            raise ConfigError(f"--save {save_as!r}: a name of letters, digits and _ (it is installed as "
+                              f"data/calibrated/NAME.yaml).")
+    from .experiment.executors import check_pool_options
+
+    check_pool_options("local", a.workers)
     command = "cgsim calibrate " + " ".join(_shell_quote(x) for x in (a.argv or []))
     log = None if a.quiet else (lambda msg: print(msg, flush=True))
     doc = calibrate(spec, a.out, workers=a.workers, save_as=save_as, restart=a.restart, progress=log,

@@ -74,7 +74,8 @@ from . import metrics
 from .model import WEEKS_PER_YEAR, CommunityModel
 from .params import ASSUMPTION, PARAM_NAMES, NoCoercion, p
 from .run import RunResult, versions
-from .scenarios import DEFAULT_WEEKS, ConfigError, RunConfig, _check_int, _closest, _where, make_config, read_yaml
+from .scenarios import (DEFAULT_WEEKS, ConfigError, RunConfig, _check_int, _check_policies, _closest, _where,
+                        make_config, read_yaml)
 
 DISTRICT_KEYS = ("name", "description", "source", "weeks", "seed", "street_office", "governance", "calibration",
                  "policies", "communities")
@@ -301,6 +302,7 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
 
     # district-wide policies, optionally for listed communities only
     per_comm: list[list[dict]] = [[] for _ in names]
+    top_specs: list[dict] = []
     for j, spec in enumerate(_policy_list(top.get("policies"), "policies", where)):
         if isinstance(spec, str):
             spec = {"name": spec}
@@ -309,6 +311,7 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
                               f"(e.g. {{name: station_separation, start_week: 26}}).")
         spec = dict(spec)
         targets = spec.pop("communities", None)
+        top_specs.append(spec)
         if targets is None:
             chosen = range(len(names))
         else:
@@ -328,13 +331,16 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
                                       f"or an index 0..{len(names) - 1}.")
         for k in sorted(chosen):
             per_comm[k].append(spec)
+    _check_policies(top_specs, source)  # a mistake in a district-wide policy, indexed as written at the top
 
     # one validated RunConfig per community (presets, governance, parameters, policies)
     communities = []
     cache: dict[str, RunConfig] = {}
     for k, (i, label, own, params) in enumerate(expanded):
         csrc = f"{source or 'district config'}, communities[{i}] ({names[k]})"
-        pols = per_comm[k] + _policy_list(own.get("policies"), "policies", _where(csrc))
+        own_pols = _policy_list(own.get("policies"), "policies", _where(csrc))
+        _check_policies(own_pols, csrc)  # a mistake in the entry's own list, indexed as written there
+        pols = per_comm[k] + own_pols
         key = json.dumps([i, pols], sort_keys=True, default=str)
         if key not in cache:
             cache[key] = make_config(own["preset"], policies=pols or None, weeks=weeks, seed=None,

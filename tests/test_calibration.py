@@ -49,6 +49,18 @@ def test_cli_errors_name_the_problem(tmp_path, capsys):
     assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "learn_pos=[1",
                 "--out", str(tmp_path / "o")]) == 2
     assert "--set 'learn_pos=[1'" in capsys.readouterr().err
+    assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "learn_pos=0.1",
+                "--set", "learn_pos=0.2", "--out", str(tmp_path / "o")]) == 2
+    assert "--set learn_pos is given twice" in capsys.readouterr().err
+    assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--save", "../../elsewhere",
+                "--out", str(tmp_path / "o")]) == 2
+    assert "--save '../../elsewhere'" in capsys.readouterr().err
+    # a fitted range that an end of cannot go with a fixed value stops before the search, naming both
+    assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "capacity_theta1", "--set",
+                "capacity_theta2=0.34", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--params capacity_theta1" in err and "capacity_theta2 (0.34)" in err
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("change, must", [
@@ -73,7 +85,10 @@ def test_survey_group_and_year_are_checked(tmp_path):
             "targets": [{"column": "never_participated", "value": 0.4, "n": 10, "source": "s", "definition": "d"}]}
     f = tmp_path / "s.yaml"
     for change, must in (({"group": "migrants"}, "Did you mean 'migrant'"), ({"year": -1}, "'year'"),
-                         ({"targets": []}, "'targets'")):
+                         ({"year": 100}, "'year'.*99"), ({"targets": []}, "'targets'"),
+                         ({"extra": 1}, "'extra': unknown key.*Allowed: survey, title"),
+                         ({"targets": [{**base["targets"][0], "weight": 2}]}, "'targets.0.weight'.*Allowed: column"),
+                         ({"targets": [{**base["targets"][0], "n": 10.0}]}, "whole number")):
         f.write_text(yaml.safe_dump({**base, **change}))
         with pytest.raises(ConfigError, match=must):
             load_survey(f)

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..params import param_table
+from ..params import ModelParams, param_table
 from ..scenarios import NO_CALIBRATION, ROOT, ConfigError, _closest, load_preset, validate_params
 from ..survey import SURVEY_DIR, Survey, load_survey
 
@@ -101,6 +101,7 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     lo = [float(allowed[n]["lo"]) for n in params]
     hi = [float(allowed[n]["hi"]) for n in params]
     start = [min(max(float(defaults[n]), a), b) for n, a, b in zip(params, lo, hi)]
+    _check_range_fits(params, lo, hi, {**defaults, **dict(zip(params, start))})
     try:
         stored = str(path.resolve().relative_to(ROOT.resolve()))  # no machine paths in shipped logs
     except ValueError:
@@ -110,6 +111,33 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
         seeds=list(range(FIT_SEED_BASE, FIT_SEED_BASE + seeds)), calibration=calibration, overrides=overrides,
         weeks=max(weeks, 52 * (sv.year + 1)), stationarity=stationarity, step=step, max_evals=max_evals,
         check_seeds=list(range(1, check_seeds + 1)), survey_text=path.read_text(encoding="utf-8"))
+
+
+def _valid(values: dict) -> str | None:
+    from pydantic import ValidationError
+
+    try:
+        ModelParams(**values)
+    except ValidationError as e:
+        return e.errors()[0]["msg"].removeprefix("Value error, ")
+    return None
+
+
+def _check_range_fits(params: list[str], lo: list[float], hi: list[float], at: dict) -> None:
+    """Each fitted parameter's range is searched in full: if an end of it cannot go with the other values
+    (``--set``, the preset), whatever the other fitted parameters do at their ends, the search would stop
+    half-way on an invalid point; say so before it starts."""
+    for n, a, b in zip(params, lo, hi):
+        for end in (a, b):
+            msg = _valid({**at, n: end})
+            if msg is None:
+                continue
+            moves = [{**at, n: end, m: x} for m, c, d in zip(params, lo, hi) if m != n for x in (c, d)]
+            if not any(_valid(v) is None for v in moves):
+                raise ConfigError(f"--params {n}: its range [{a:g}, {b:g}] is searched in full, but {n} = {end:g} "
+                                  f"cannot go with the other values ({msg}), so the search would stop half-way. "
+                                  f"Change the value it clashes with (--set, --preset, --calibration), or fit "
+                                  f"another parameter.")
 
 
 __all__ = ["CalibrationSpec", "make_spec", "STATIONARITY", "FIT_SEED_BASE", "NO_CALIBRATION"]
