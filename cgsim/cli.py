@@ -284,7 +284,10 @@ def cmd_sensitivity(a) -> int:
 
 
 def _parse_sets(items: list[str]) -> dict:
+    """NAME=VALUE flags, each VALUE read as a config file reads it (same number forms, same refusals)."""
     import yaml
+
+    from .scenarios import _UniqueKeyLoader
 
     out = {}
     for item in items or []:
@@ -296,10 +299,10 @@ def _parse_sets(items: list[str]) -> dict:
         if k.strip() in out:  # as a key given twice in a YAML file: which one was meant?
             raise ConfigError(f"--set {k.strip()} is given twice ({out[k.strip()]!r} and {v!r}): give it once.")
         try:
-            out[k.strip()] = yaml.safe_load(v)
-        except yaml.YAMLError:
-            raise ConfigError(f"--set {item!r}: the value {v!r} is not a number, word or YAML value "
-                              f"(e.g. --set admin_load=0.9).") from None
+            out[k.strip()] = yaml.load(v, Loader=_UniqueKeyLoader)
+        except yaml.YAMLError as e:
+            why = getattr(e, "problem", None) or "not a number, word or YAML value"
+            raise ConfigError(f"--set {item!r}: the value {v!r}: {why} (e.g. --set admin_load=0.9).") from None
     return out
 
 

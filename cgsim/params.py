@@ -43,7 +43,9 @@ class NoCoercion(BaseModel):
             return v
         want = "true or false" if kinds == {bool} else "a number"
         if isinstance(v, str):
-            raise ValueError(f"expected {want}, got the text {v!r} (write it without quotes)")
+            hint = "true or false, without quotes" if kinds == {bool} else "e.g. 0.5, 12 or 1e-3, without quotes"
+            raise ValueError(f"expected {want}, got the text {v!r} (a {'value' if kinds == {bool} else 'number'} is "
+                             f"written as {hint})")
         if isinstance(v, bool) and bool not in kinds:
             raise ValueError(f"expected {want}, got a yes/no value")
         if kinds == {bool} and not isinstance(v, bool):

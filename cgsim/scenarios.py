@@ -96,9 +96,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _UniqueKeyLoader.construct_yaml_int)
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", _UniqueKeyLoader.construct_yaml_float)
-# YAML 1.1 wants a dot in a float, so `1e-3` would be read as text; YAML 1.2 (and everyone) reads it as a number
-_UniqueKeyLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-                                       list("-+0123456789"))
+# YAML 1.1 reads `1e-3`, `1.0e0` and `+.5` as text and `0o17` as nothing; YAML 1.2 (and JSON, and Python) read
+# them as numbers, which is what anyone writing them means
+_UniqueKeyLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+_UniqueKeyLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7]+$"), list("-+0"))
 
 
 def read_yaml(path: Path, what: str = "config") -> dict:
@@ -390,7 +393,11 @@ def _check_twice(gov_policies: list[dict], own: list[dict], governance: str | No
     no source describes; successive periods of one policy (``end_week`` before the next ``start_week``) are
     fine."""
     entries = [(f"governance {governance}: policies[{i}]", s) for i, s in enumerate(gov_policies)]
-    entries += [(f"policies[{i}]", s) for i, s in enumerate(own)]
+    check_overlaps(entries + [(f"policies[{i}]", s) for i, s in enumerate(own)], source)
+
+
+def check_overlaps(entries: list[tuple[str, dict]], source: str | None) -> None:
+    """``entries``: (where it is written, checked policy entry); see ``_check_twice``."""
     for j, (where_j, sj) in enumerate(entries):
         a0, a1 = _period(sj)
         for where_i, si in entries[:j]:
@@ -428,11 +435,11 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
     if seed is not None:
         seed = _check_int(seed, "seed", 0, 2**63 - 1, source)  # stored as int64 in the tables
     own = _check_policies(policies, source)
+    _check_twice(gov_policies, own, governance, source)  # before any warning: a mistake is one message
     if source is not None:
         _warn_late_policies(own, weeks, source)
         if governance:
             _warn_late_policies(gov_policies, weeks, f"{source}: governance {governance}", "policies")
-    _check_twice(gov_policies, own, governance, source)
     pols = gov_policies + own
     return RunConfig(preset=preset, params=params, weeks=weeks, seed=seed, governance=governance, policies=pols,
                      overrides=overrides, source=source, name=name, calibration=calibration)

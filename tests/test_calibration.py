@@ -52,6 +52,9 @@ def test_cli_errors_name_the_problem(tmp_path, capsys):
     assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "learn_pos=0.1",
                 "--set", "learn_pos=0.2", "--out", str(tmp_path / "o")]) == 2
     assert "--set learn_pos is given twice" in capsys.readouterr().err
+    assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--set", "n_households=060",
+                "--out", str(tmp_path / "o")]) == 2  # read as a config file reads it: not octal 48
+    assert "'060' is ambiguous" in capsys.readouterr().err
     assert cli(["calibrate", "--survey", "mianyang_2019", "--params", "beta0_voice", "--save", "../../elsewhere",
                 "--out", str(tmp_path / "o")]) == 2
     assert "--save '../../elsewhere'" in capsys.readouterr().err

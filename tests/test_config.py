@@ -78,6 +78,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("preset: mianyang_2019\ngovernance: ../neighbourhoods/mianyang_2019\n", ["unknown governance model"]),
     ("preset: ../governance/co_creation\n", ["unknown preset", "mianyang_2019"]),
     ("preset: mianyang_2019\nname: [a, b]\n", ["'name' = ['a', 'b']", "text"]),
+    ("preset: mianyang_2019\nadmin_load: 1.2.3\n", ["got the text '1.2.3'", "e.g. 0.5, 12 or 1e-3"]),
 ])
 def test_config_errors_name_file_key_and_allowed(tmp_path, text, must):
     f = _write(tmp_path, text)
@@ -178,6 +179,8 @@ def test_a_policy_starting_after_the_horizon_is_said(tmp_path):
 def test_yaml_merge_keys_and_exponent_numbers_are_read_as_yaml_means_them(tmp_path):
     f = _write(tmp_path, "x-common: &c {admin_load: 1e-1, rc_staff: 4}\npreset: mianyang_2019\n")
     assert read_yaml(f)["x-common"] == {"admin_load": 0.1, "rc_staff": 4}
+    f = _write(tmp_path, "a: 1.0e0\nb: +.5\nc: 0o17\nd: 0x1F\ne: 1_000\nf: .inf\ng: 1.2.3\n")
+    assert read_yaml(f) == {"a": 1.0, "b": 0.5, "c": 15, "d": 31, "e": 1000, "f": float("inf"), "g": "1.2.3"}
     f = _write(tmp_path, "preset: mianyang_2019\n<<: {admin_load: 0.5, rc_staff: 4}\nrc_staff: 5\n")
     cfg = load_config(f)
     assert cfg.params.admin_load == 0.5 and cfg.params.rc_staff == 5  # explicit keys win over merged ones
