@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,8 @@ def test_experiment_baseline_and_scenario_count(tmp_path):
     ("factors: {admin_load: [0.5, 0.5]}\n", ["lists level 0.5 twice"]),
     ("factors: {rc_staff: {low: 2, high: 3, levels: 4}}\n", ["round to only 2 distinct whole numbers (2, 3)"]),
     ("factors: {admin_load: {low: 0.5, high: 1.0, levels: 1000000000000000}}\n", ["[2, 1000000]"]),
+    ("factors: {rc_staff: [2.0, 3.0]}\n", ["'factors.rc_staff' = 2.0", "whole number (write 2)"]),
+    ("design: {method: lhs, samples: 2}\nfactors: {rc_staff: {low: 2.0, high: 4.0}}\n", ["whole number"]),
     ("factors: {n_households: [100, 200]}\n", ["'factors.n_households' is also fixed in 'params'"]),
     ("factors: {station_separation.start_week: [2, 3]}\n", ["also fixed in 'policies'"]),
 ])
@@ -167,6 +170,15 @@ def test_a_governance_scenario_whose_policies_never_act_is_refused(tmp_path):
             "outputs: {outcomes: [rate_any]}\nscenarios:\n  base: {}\n  cc: {governance: co_creation}\n")
     with pytest.raises(ConfigError, match=r"'scenarios.cc.governance' \(co_creation\): its policies start at week 26"):
         load_experiment(_write(tmp_path, text))
+
+
+def test_a_governance_policy_cannot_be_a_factor_and_one_mistake_is_one_message(tmp_path):
+    text = SWEEP.replace("policies: [{name: station_separation, start_week: 4}]\n", "governance: co_creation\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ConfigError, match="micro_fund comes from governance co_creation"):
+            load_sweep(_write(tmp_path, text + "factors: {micro_fund.call_reach: [0.1, 0.2]}\n", "s.yaml"))
+    assert not caught  # no warnings about co_creation's late policies before the error
 
 
 def test_sweep_designs(tmp_path):
@@ -217,6 +229,7 @@ def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):
     for flags, must in ((["--workers", "0"], "--workers 0"), (["--executor", "dask"], "needs --scheduler"),
                         (["--executor", "dask", "--scheduler", "not a url"], "not a scheduler address"),
                         (["--scheduler", "tcp://127.0.0.1:8786"], "only applies with --executor dask"),
+                        (["--executor", "dask", "--scheduler", "http://x:8786"], "unknown address scheme 'http'"),
                         (["--resume"], "holds no results to continue")):
         assert main(["compare", str(good), "--out", str(tmp_path / "o3"), *flags]) == 2
         assert must in capsys.readouterr().err

@@ -153,3 +153,21 @@ def test_results_load_refuses_other_folders(tmp_path):
 
     with pytest.raises(ConfigError, match="not a cgsim results folder"):
         cgsim.results.load(tmp_path)
+
+
+def test_a_pool_that_cannot_open_leaves_no_store(tmp_path, monkeypatch):
+    """An unreachable scheduler is found only when connecting: the store made for the sweep is removed
+    again, so the corrected command is not met by 'already holds results'."""
+    import cgsim.experiment.executors as ex
+    from cgsim.scenarios import ConfigError
+
+    def no_pool(*a, **k):
+        raise ConfigError("--scheduler tcp://127.0.0.1:1: cannot reach the Dask scheduler")
+
+    spec, _ = _spec(tmp_path, KILL)
+    monkeypatch.setattr(ex, "make_pool", no_pool)
+    with pytest.raises(ConfigError, match="cannot reach"):
+        run_sweep(spec, tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+    monkeypatch.undo()
+    assert run_sweep(spec, tmp_path / "out", workers=1, progress=False)["status"]["ok"] == 24

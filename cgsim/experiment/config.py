@@ -26,6 +26,7 @@ the key and what is allowed; each scenario is validated like a run config.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -194,7 +195,7 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
     gov_pols = cfg.policies[:len(cfg.policies) - len(own)]
     if gov != exp["governance"] and gov_pols:
         late = late_policies(gov_pols, exp["weeks"])
-        if len(late) == len(gov_pols):  # the governance model would act only through its parameters
+        if len(late) == len(gov_pols) and not own:  # the governance model would act only through its parameters
             raise ConfigError(f"{_where(source)}'{key}.governance' ({gov}): its policies start at week "
                               f"{min(s for _, _, s in late)} or later, after the experiment's {exp['weeks']} weeks, so "
                               f"only its parameters would differ from the baseline. Raise 'weeks' above "
@@ -214,6 +215,21 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
                     description=" ".join(str(desc).split()), governance=gov, policies=own, params=params)
 
 
+def warnings_after_success(fn):
+    """Warnings raised while a config is read are shown only once it has been read without error: a
+    mistake then gets one message, not a few warnings about what it would have run first."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn(*args, **kw)
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return out
+    return wrapper
+
+
+@warnings_after_success
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment config file."""
     path = Path(path)

@@ -39,7 +39,7 @@ import pandas as pd
 from ..params import ModelParams, param_table
 from ..scenarios import (ConfigError, ConfigWarning, _check_policies, _closest, _where, late_policies, make_config,
                          read_yaml)
-from .config import BASE_KEYS, Base, check_keys
+from .config import BASE_KEYS, Base, check_keys, warnings_after_success
 
 SWEEP_KEYS = BASE_KEYS + ("policies", "factors", "design", "sensitivity")
 DESIGN_METHODS = ("full_factorial", "lhs", "sobol")
@@ -89,7 +89,7 @@ def field_info(f) -> tuple[str, float | None, float | None, tuple]:
     return {int: "int", float: "float", bool: "bool"}.get(base, "choice"), lo, hi, ()
 
 
-def _factor_skeleton(name: str, policies: list[dict], source: str | None) -> Factor:
+def _factor_skeleton(name: str, policies: list[dict], source: str | None, governance: str | None = None) -> Factor:
     where = _where(source)
     if "." not in name:
         if name not in ModelParams.model_fields:
@@ -103,6 +103,13 @@ def _factor_skeleton(name: str, policies: list[dict], source: str | None) -> Fac
     pol, par = name.split(".", 1)
     cls = resolve(pol)
     ids = [p["name"] for p in policies]
+    if cls is not None and cls.id not in ids and governance:
+        from ..scenarios import load_governance
+
+        if cls.id in [resolve(p["name"]).id for p in load_governance(governance).get("policies") or []]:
+            raise ConfigError(f"{where}'factors.{name}': {cls.id} comes from governance {governance}, whose policies "
+                              f"a factor cannot vary (listing it in 'policies' too would run it twice). To vary it, "
+                              f"drop 'governance' and list that model's policies and params in this config.")
     if cls is None or cls.id not in ids:
         raise ConfigError(f"{where}'factors.{name}': {pol!r} is not among this config's policies. Allowed: "
                           f"{', '.join(ids) or '(none: add the policy to policies: first)'}.")
@@ -127,15 +134,19 @@ def _check_value(f: Factor, v: Any, source: str | None) -> None:
             raise ConfigError(f"{where}'factors.{f.name}': level {v!r} must be true or false.")
         return
     ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and \
-        (f.type == "float" or float(v).is_integer())
+        (f.type == "float" or isinstance(v, int))  # 2.0 for a count is a mistake to say, as in a run config
     rng = f"[{f.lo}, {f.hi}]"
+    if isinstance(v, float) and f.type == "int" and math.isfinite(v):
+        whole = f" (write {int(v)})" if v.is_integer() else ""
+        raise ConfigError(f"{where}'factors.{f.name}' = {v!r}: expected a whole number{whole}. Allowed: int in {rng}.")
     if not ok or (f.lo is not None and v < f.lo) or (f.hi is not None and v > f.hi):
         raise ConfigError(f"{where}'factors.{f.name}' = {v!r}: must be a {'whole ' if f.type == 'int' else ''}number "
                           f"in {rng}.")
 
 
-def parse_factor(name: str, raw: Any, policies: list[dict], method: str, source: str | None) -> Factor:
-    f = _factor_skeleton(str(name), policies, source)
+def parse_factor(name: str, raw: Any, policies: list[dict], method: str, source: str | None,
+                 governance: str | None = None) -> Factor:
+    f = _factor_skeleton(str(name), policies, source, governance)
     where = _where(source)
     key = f"factors.{name}"
     if method == "full_factorial":
@@ -291,6 +302,7 @@ def _int(raw: Any, key: str, lo: int, hi: int, source: str | None) -> int:
     return raw
 
 
+@warnings_after_success
 def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
     """Read and validate a sweep config (``design:``) or sensitivity config (``sensitivity:``)."""
     from .config import parse_base
@@ -369,7 +381,7 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
     if not isinstance(factors_raw, dict) or not factors_raw:
         raise ConfigError(f"{where}'factors' must be a mapping of parameter names to levels or bounds "
                           f"(e.g. admin_load: [0.5, 0.8] or admin_load: {{low: 0.5, high: 1.0}}).")
-    factors = [parse_factor(n, r, policies, design_method, src) for n, r in factors_raw.items()]
+    factors = [parse_factor(n, r, policies, design_method, src, base["governance"]) for n, r in factors_raw.items()]
     for f in factors:  # a value given twice: the factor would silently win over the fixed one
         if f.policy is None and f.param in base["params"]:
             raise ConfigError(f"{where}'factors.{f.name}' is also fixed in 'params' ({f.param}: "

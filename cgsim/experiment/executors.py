@@ -81,6 +81,9 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+
+
 def check_pool_options(kind: str = "local", workers: int | None = None, scheduler: str | None = None) -> None:
     """The executor options, checked before anything is written (a store made for a run that cannot start
     would make the corrected command meet 'already holds results')."""
@@ -98,7 +101,9 @@ def check_pool_options(kind: str = "local", workers: int | None = None, schedule
                 from None
         try:
             scheme, loc = parse_address(scheduler)
-            if scheme == "tcp" and not 0 < parse_host_port(loc)[1] <= 65535:
+            if scheme not in DASK_SCHEMES:
+                raise ValueError(f"unknown address scheme {scheme!r}; Dask's are {', '.join(DASK_SCHEMES)}")
+            if scheme in ("tcp", "tls") and not 0 < parse_host_port(loc)[1] <= 65535:
                 raise ValueError("port out of range")
         except (ValueError, TypeError) as e:
             raise ConfigError(f"--scheduler {scheduler!r}: not a scheduler address ({e}); e.g. "

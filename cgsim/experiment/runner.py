@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ..scenarios import ConfigError
 from .executors import Pool
 from .store import Store
 from .worker import run_job
@@ -98,6 +99,14 @@ def run_into_store(jobs: Iterable[dict], store: Store, *, executor: str, workers
             label = pool.label
             counts = execute(jobs, store, pool, total=total, done_before=done_before, progress=progress,
                              on_result=on_result, desc=desc)
-    finally:
-        status = store.close()
+    except ConfigError:
+        if not label and store.fresh:  # the pool never opened (e.g. no scheduler there): leave no store
+            store.discard()               # behind, or the corrected command would meet "already holds results"
+        else:
+            store.close()
+        raise
+    except BaseException:
+        store.close()
+        raise
+    status = store.close()
     return {"ran": counts, "status": status, "wall_seconds": time.perf_counter() - t0, "pool": label}

@@ -75,6 +75,7 @@ class Store:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self._ledger = None
+        self.fresh = self._made_dir = False
 
     # ---- opening -----------------------------------------------------------
     @classmethod
@@ -111,6 +112,7 @@ class Store:
             st.clear()
         elif st.root.exists() and any(st.root.iterdir()) and not overwrite:
             raise ConfigError(f"{st.root}: folder exists and is not empty. Choose a new --out or pass --overwrite.")
+        st.fresh, st._made_dir = True, not st.root.exists()  # made by this call: ``discard`` may undo it
         st.root.mkdir(parents=True, exist_ok=True)
         design.to_parquet(st.root / DESIGN, index=False)
         from ..run import versions
@@ -129,6 +131,15 @@ class Store:
             (self.root / name).unlink(missing_ok=True)
         for t in RUN_TABLES + ("figures",):
             shutil.rmtree(self.root / t, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Undo ``prepare`` of a new store that took no run: its files go, and its folder if that is then empty."""
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+        self.clear()
+        if self._made_dir and self.root.is_dir() and not any(self.root.iterdir()):
+            self.root.rmdir()
 
     def _repair_ledger(self) -> None:
         path = self.root / LEDGER
