@@ -75,7 +75,7 @@ from .model import WEEKS_PER_YEAR, CommunityModel
 from .params import ASSUMPTION, PARAM_NAMES, NoCoercion, p
 from .run import RunResult, versions
 from .scenarios import (DEFAULT_WEEKS, ConfigError, RunConfig, _check_int, _check_policies, _closest, _where,
-                        make_config, read_yaml)
+                        check_overlaps, make_config, read_yaml)
 
 DISTRICT_KEYS = ("name", "description", "source", "weeks", "seed", "street_office", "governance", "calibration",
                  "policies", "communities")
@@ -301,7 +301,7 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
         raise ConfigError(f"{where}community name '{dup}' occurs twice; give the entries distinct 'name's.")
 
     # district-wide policies, optionally for listed communities only
-    per_comm: list[list[dict]] = [[] for _ in names]
+    per_comm: list[list[int]] = [[] for _ in names]  # indices into the district-wide policies
     top_specs: list[dict] = []
     for j, spec in enumerate(_policy_list(top.get("policies"), "policies", where)):
         if isinstance(spec, str):
@@ -330,8 +330,8 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
                                       f"{_closest(t, allowed)} Allowed: {', '.join(allowed)} "
                                       f"or an index 0..{len(names) - 1}.")
         for k in sorted(chosen):
-            per_comm[k].append(spec)
-    _check_policies(top_specs, source)  # a mistake in a district-wide policy, indexed as written at the top
+            per_comm[k].append(j)
+    checked_top = _check_policies(top_specs, source)  # a mistake in a district-wide policy, indexed as written
 
     # one validated RunConfig per community (presets, governance, parameters, policies)
     communities = []
@@ -339,8 +339,9 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
     for k, (i, label, own, params) in enumerate(expanded):
         csrc = f"{source or 'district config'}, communities[{i}] ({names[k]})"
         own_pols = _policy_list(own.get("policies"), "policies", _where(csrc))
-        _check_policies(own_pols, csrc)  # a mistake in the entry's own list, indexed as written there
-        pols = per_comm[k] + own_pols
+        check_overlaps([(f"policies[{j}] (district-wide)", checked_top[j]) for j in per_comm[k]]
+                       + [(f"policies[{m}]", sp) for m, sp in enumerate(_check_policies(own_pols, csrc))], csrc)
+        pols = [top_specs[j] for j in per_comm[k]] + own_pols
         key = json.dumps([i, pols], sort_keys=True, default=str)
         if key not in cache:
             cache[key] = make_config(own["preset"], policies=pols or None, weeks=weeks, seed=None,

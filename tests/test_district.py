@@ -180,6 +180,15 @@ def test_example_district_config_is_valid():
     ("communities: [{preset: mianyang_2019, policies: [{name: station_separation, leakage: 5}]}]\n",
      ["communities[0]", "'leakage' = 5"]),
     ("communities: {preset: mianyang_2019}\n", ["'communities' must be a non-empty list"]),
+    # policy mistakes are indexed as written: the district-wide list, or the entry's own
+    ("policies: [{name: work_access_list}, {name: station_separation, lekage: 0.3}]\n"
+     "communities: [{preset: mianyang_2019}]\n", ["policies[1] (station_separation): unknown key 'lekage'"]),
+    ("policies: [{name: work_access_list}]\ncommunities: [{preset: mianyang_2019, policies: "
+     "[{name: station_separation, start_week: 0}, {name: station_separation, start_week: 1}]}]\n",
+     ["communities[0] (mianyang_2019): policies[1] (station_separation, from week 1) overlaps policies[0]"]),
+    ("policies: [{name: micro_fund}]\ncommunities: [{preset: mianyang_2019, policies: [{name: micro_fund}]}]\n",
+     ["policies[0] (micro_fund, from week 26) overlaps policies[0] (district-wide)"]),
+    ("communities: [{preset: mianyang_2019, n_households: 80.0}]\n", ["'n_households' = 80.0", "whole number"]),
 ])
 def test_config_errors_name_file_key_and_allowed_values(tmp_path, text, words):
     f = tmp_path / "bad_district.yaml"
