@@ -185,7 +185,7 @@ class ModelParams(NoCoercion):
     evaluation_regime: Literal["upward", "satisfaction"] = choice(
         "upward", "category", "001 §3.4.2; 003 例1",
         "How the street office evaluates the committee: upward inspection or resident satisfaction.", "committee")
-    upward_compliance: float = p(0.2, 0.0, 0.9, "weight of free hours", "001 §3.4.2 (upward inspection)",
+    upward_compliance: float = p(0.2, 0.0, 0.9, "share of free hours", "001 §3.4.2 (upward inspection)",
                                  "Free hours spent on compliance with upward inspection (none under satisfaction "
                                  "evaluation).", "committee")
     gov_intensity: float = p(0.7, 0.0, 1.0, "0-1 scale", "003 例1 M1",
