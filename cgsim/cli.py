@@ -48,10 +48,12 @@ def _check_out(out: str) -> None:
 
 def _check_run_flags(a) -> None:
     """--weeks/--seed are the flags' own values: a mistake in them is named as the flag's, not the config's."""
-    if a.weeks is not None and not 1 <= a.weeks <= 5200:
-        raise ConfigError(f"--weeks {a.weeks}: must be a whole number in [1, 5200].")
-    if a.seed is not None and not 0 <= a.seed <= 2**63 - 1:
-        raise ConfigError(f"--seed {a.seed}: must be a whole number in [0, {2**63 - 1}].")
+    from .scenarios import MAX_SEED, MAX_WEEKS
+
+    if a.weeks is not None and not 1 <= a.weeks <= MAX_WEEKS:
+        raise ConfigError(f"--weeks {a.weeks}: must be a whole number in [1, {MAX_WEEKS}].")
+    if a.seed is not None and not 0 <= a.seed <= MAX_SEED:
+        raise ConfigError(f"--seed {a.seed}: must be a whole number in [0, {MAX_SEED}].")
 
 
 def _refuse_store(out: str) -> None:

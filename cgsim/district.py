@@ -74,8 +74,8 @@ from . import metrics
 from .model import WEEKS_PER_YEAR, CommunityModel
 from .params import ASSUMPTION, PARAM_NAMES, NoCoercion, p
 from .run import RunResult, versions
-from .scenarios import (DEFAULT_WEEKS, ConfigError, RunConfig, _check_int, _check_policies, _closest, _where,
-                        check_overlaps, make_config, read_yaml)
+from .scenarios import (DEFAULT_WEEKS, MAX_SEED, MAX_WEEKS, ConfigError, RunConfig, _check_int, _check_policies,
+                        _closest, _where, check_overlaps, make_config, read_yaml)
 
 DISTRICT_KEYS = ("name", "description", "source", "weeks", "seed", "street_office", "governance", "calibration",
                  "policies", "communities")
@@ -254,12 +254,12 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
         if top.get(k) is not None and not isinstance(top[k], str):
             raise ConfigError(f"{where}'{k}' = {top[k]!r}: must be a text string.")
     weeks = weeks if weeks is not None else top.get("weeks")
-    weeks = DEFAULT_WEEKS if weeks is None else _check_int(weeks, "weeks", 1, 5200, source)
+    weeks = DEFAULT_WEEKS if weeks is None else _check_int(weeks, "weeks", 1, MAX_WEEKS, source)
     seed = seed if seed is not None else top.get("seed")
     if seed is not None:
         if hasattr(seed, "integers"):  # a numpy Generator handed over by a caller
             seed = int(seed.integers(2**31 - 1))
-        seed = _check_int(seed, "seed", 0, 2**63 - 1, source)
+        seed = _check_int(seed, "seed", 0, MAX_SEED, source)
     street = _street_params(top.get("street_office"), where)
 
     entries = top.get("communities")

@@ -40,6 +40,9 @@ RUN_KEYS = ("preset", "calibration", "governance", "weeks", "seed", "policies", 
 #: ``calibration: none`` runs a preset on schema defaults (no calibrated set)
 NO_CALIBRATION = "none"
 DEFAULT_WEEKS = 156
+#: the longest run a config may ask for (100 years), and the largest seed (stored as int64 in the tables)
+MAX_WEEKS = 5200
+MAX_SEED = 2**63 - 1
 
 
 class ConfigError(Exception):
@@ -87,10 +90,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_yaml_int(node)
 
     def construct_yaml_float(self, node):
-        if ":" in self.construct_scalar(node):
+        text = self.construct_scalar(node)
+        if ":" in text:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the number {self.construct_scalar(node)!r} is ambiguous (YAML 1.1 reads it in base "
-                f"60): write it as a plain decimal, or quote it if you meant text", node.start_mark)
+                None, None, f"the number {text!r} is ambiguous (YAML 1.1 reads it in base 60): write it as a plain "
+                f"decimal, or quote it if you meant text", node.start_mark)
         return super().construct_yaml_float(node)
 
 
@@ -358,14 +362,7 @@ class ConfigWarning(UserWarning):
 
 def late_policies(specs: list[dict], weeks: int) -> list[tuple[int, str, int]]:
     """(index, policy id, start week) of the policies that start after a ``weeks``-week run has ended."""
-    from .policies import resolve
-
-    out = []
-    for i, spec in enumerate(specs):
-        start = spec.get("start_week", resolve(spec["name"]).Params.model_fields["start_week"].default)
-        if start >= weeks:
-            out.append((i, spec["name"], start))
-    return out
+    return [(i, spec["name"], _period(spec)[0]) for i, spec in enumerate(specs) if _period(spec)[0] >= weeks]
 
 
 def _warn_late_policies(specs: list[dict], weeks: int, source: str, what: str = "policies") -> None:
@@ -426,14 +423,14 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
         gov_policies = _check_policies(gov.get("policies"), gsrc)
     values.update(overrides)
     params = validate_params(values, source)
-    weeks = DEFAULT_WEEKS if weeks is None else _check_int(weeks, "weeks", 1, 5200, source)
+    weeks = DEFAULT_WEEKS if weeks is None else _check_int(weeks, "weeks", 1, MAX_WEEKS, source)
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
         if hasattr(seed, "integers"):  # a numpy Generator handed over by a caller
             seed = int(seed.integers(2**31 - 1))
         else:
-            raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number in [0, {2**63 - 1}].")
+            raise ConfigError(f"{_where(source)}'seed' = {seed!r}: must be a whole number in [0, {MAX_SEED}].")
     if seed is not None:
-        seed = _check_int(seed, "seed", 0, 2**63 - 1, source)  # stored as int64 in the tables
+        seed = _check_int(seed, "seed", 0, MAX_SEED, source)
     own = _check_policies(policies, source)
     _check_twice(gov_policies, own, governance, source)  # before any warning: a mistake is one message
     if source is not None:

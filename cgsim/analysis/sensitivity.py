@@ -23,10 +23,10 @@ from .document import Document
 from .labels import group_label, outcome_label
 
 
-
 class FailedRuns(RuntimeError):
     """Runs failed and ``on_failure: error`` asks to stop rather than analyse without them (exit status 1, as
     for any failed run; 2 is kept for config mistakes)."""
+
 
 def point_means(summary: pd.DataFrame, n_points: int) -> pd.DataFrame:
     """Replicate means per point, outcome and group: ``point, outcome, group, value, replicates``."""

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..scenarios import (DEFAULT_WEEKS, ConfigError, ConfigWarning, _check_int, _closest, _where, late_policies,
-                         load_preset, make_config, preset_names, read_yaml)
+from ..scenarios import (DEFAULT_WEEKS, MAX_WEEKS, ConfigError, ConfigWarning, _check_int, _closest, _where,
+                         late_policies, load_preset, make_config, preset_names, read_yaml)
 from .outputs import Outputs, parse_outputs
 
 LANGS = ("en", "zh")
@@ -109,7 +109,7 @@ def parse_base(data: dict, source: str | None, default_name: str) -> dict:
     if not isinstance(preset, str):
         raise ConfigError(f"{where}'preset' must be a preset name. Allowed: {', '.join(preset_names())}.")
     weeks = data.get("weeks", DEFAULT_WEEKS)
-    weeks = _check_int(weeks, "weeks", 1, 5200, source)
+    weeks = _check_int(weeks, "weeks", 1, MAX_WEEKS, source)
     params = {} if data.get("params") is None else data["params"]  # `params: []` is a mistake, not "none"
     if not isinstance(params, dict):
         raise ConfigError(f"{where}'params' must be a mapping of parameter names to values (see `cgsim params`).")

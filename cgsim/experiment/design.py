@@ -133,12 +133,11 @@ def _check_value(f: Factor, v: Any, source: str | None) -> None:
         if not isinstance(v, bool):
             raise ConfigError(f"{where}'factors.{f.name}': level {v!r} must be true or false.")
         return
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and \
-        (f.type == "float" or isinstance(v, int))  # 2.0 for a count is a mistake to say, as in a run config
     rng = f"[{f.lo}, {f.hi}]"
-    if isinstance(v, float) and f.type == "int" and math.isfinite(v):
+    if isinstance(v, float) and f.type == "int" and math.isfinite(v):  # 2.0 for a count: said, as in a run config
         whole = f" (write {int(v)})" if v.is_integer() else ""
         raise ConfigError(f"{where}'factors.{f.name}' = {v!r}: expected a whole number{whole}. Allowed: int in {rng}.")
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
     if not ok or (f.lo is not None and v < f.lo) or (f.hi is not None and v > f.hi):
         raise ConfigError(f"{where}'factors.{f.name}' = {v!r}: must be a {'whole ' if f.type == 'int' else ''}number "
                           f"in {rng}.")

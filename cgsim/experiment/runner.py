@@ -94,19 +94,20 @@ def run_into_store(jobs: Iterable[dict], store: Store, *, executor: str, workers
 
     t0 = time.perf_counter()
     label = ""
+    discard = False
     try:
         with make_pool(executor, workers, scheduler) as pool:
             label = pool.label
             counts = execute(jobs, store, pool, total=total, done_before=done_before, progress=progress,
                              on_result=on_result, desc=desc)
     except ConfigError:
-        if not label and store.fresh:  # the pool never opened (e.g. no scheduler there): leave no store
-            store.discard()               # behind, or the corrected command would meet "already holds results"
+        # the pool never opened (e.g. no scheduler there): leave no new store behind, or the corrected
+        # command would meet "already holds results"
+        discard = not label and store.fresh
+        raise
+    finally:
+        if discard:
+            store.discard()
         else:
-            store.close()
-        raise
-    except BaseException:
-        store.close()
-        raise
-    status = store.close()
+            status = store.close()
     return {"ran": counts, "status": status, "wall_seconds": time.perf_counter() - t0, "pool": label}
