@@ -171,3 +171,27 @@ def test_a_pool_that_cannot_open_leaves_no_store(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
     monkeypatch.undo()
     assert run_sweep(spec, tmp_path / "out", workers=1, progress=False)["status"]["ok"] == 24
+
+
+def test_overwrite_keeps_the_old_results_until_the_new_runs_start(tmp_path, monkeypatch):
+    """--overwrite with a pool that cannot open gives the old results back untouched; once runs start they go."""
+    import cgsim.experiment.executors as ex
+    from cgsim.experiment.store import PREVIOUS
+    from cgsim.scenarios import ConfigError
+
+    spec, _ = _spec(tmp_path, KILL)
+    out = tmp_path / "out"
+    assert run_sweep(spec, out, workers=1, progress=False)["status"]["ok"] == 24
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def no_pool(*a, **k):
+        raise ConfigError("--scheduler tcp://127.0.0.1:1: cannot reach the Dask scheduler")
+
+    monkeypatch.setattr(ex, "make_pool", no_pool)
+    with pytest.raises(ConfigError, match="cannot reach"):
+        run_sweep(spec, out, overwrite=True, progress=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    monkeypatch.undo()
+    assert run_sweep(spec, out, workers=1, overwrite=True, progress=False)["status"]["ok"] == 24
+    assert not (out / PREVIOUS).exists()
+    assert len(cgsim.results.load(out).runs) == 24

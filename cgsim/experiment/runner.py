@@ -98,6 +98,7 @@ def run_into_store(jobs: Iterable[dict], store: Store, *, executor: str, workers
     try:
         with make_pool(executor, workers, scheduler) as pool:
             label = pool.label
+            store.keep()  # the pool is open: what --overwrite replaces can go
             counts = execute(jobs, store, pool, total=total, done_before=done_before, progress=progress,
                              on_result=on_result, desc=desc)
     except ConfigError:

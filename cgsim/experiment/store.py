@@ -33,6 +33,8 @@ MANIFEST, DESIGN, LEDGER = "manifest.json", "design.parquet", "runs.jsonl"
 RUN_TABLES = ("summary", "weekly", "yearly")
 PART_SIZE = 1000
 REPORT_FILES = ("report.md", "report.html", "effects.csv", "summary.csv", "indices.csv", "points.csv")
+#: where ``--overwrite`` keeps the results it replaces until the new runs can start (then they go)
+PREVIOUS = ".cgsim-previous"
 
 
 def run_path(root: str | Path, table: str, run_id: int) -> Path:
@@ -76,6 +78,7 @@ class Store:
         self.root = Path(root)
         self._ledger = None
         self.fresh = self._made_dir = False
+        self._previous: Path | None = None  # the overwritten results, kept until ``keep`` or ``discard``
 
     # ---- opening -----------------------------------------------------------
     @classmethod
@@ -109,7 +112,7 @@ class Store:
             raise ConfigError(f"{st.root}: already holds results ({st.manifest().get('name')!r}). Pass --resume to "
                               f"continue them, --overwrite to start again, or choose a new --out.")
         if exists:
-            st.clear()
+            st._set_aside()
         elif st.root.exists() and any(st.root.iterdir()) and not overwrite:
             raise ConfigError(f"{st.root}: folder exists and is not empty. Choose a new --out or pass --overwrite.")
         st.fresh, st._made_dir = True, not st.root.exists()  # made by this call: ``discard`` may undo it
@@ -125,19 +128,44 @@ class Store:
             "status": {"ok": 0, "failed": 0, "pending": int(len(design))}})
         return st
 
+    def _own_files(self) -> list[Path]:
+        """The store's own files and the reports made from it (nothing else in the folder)."""
+        names = (MANIFEST, DESIGN, LEDGER) + REPORT_FILES + RUN_TABLES + ("figures",)
+        return [self.root / n for n in names if (self.root / n).exists()]
+
     def clear(self) -> None:
-        """Remove the store's own files and the reports made from it (nothing else in the folder)."""
-        for name in (MANIFEST, DESIGN, LEDGER) + REPORT_FILES:
-            (self.root / name).unlink(missing_ok=True)
-        for t in RUN_TABLES + ("figures",):
-            shutil.rmtree(self.root / t, ignore_errors=True)
+        """Remove the store's own files and the reports made from it."""
+        for f in self._own_files():
+            shutil.rmtree(f) if f.is_dir() else f.unlink()
+
+    def _set_aside(self) -> None:
+        """``--overwrite``: move the old results into ``PREVIOUS`` rather than delete them, so that a run that
+        cannot start (a pool that does not open) gives them back; ``keep`` deletes them once runs start."""
+        prev = self.root / PREVIOUS
+        shutil.rmtree(prev, ignore_errors=True)  # left by a process killed before its runs started
+        prev.mkdir()
+        for f in self._own_files():
+            f.rename(prev / f.name)
+        self._previous = prev
+
+    def keep(self) -> None:
+        """The new runs have started: the results they overwrite are deleted."""
+        if self._previous is not None:
+            shutil.rmtree(self._previous, ignore_errors=True)
+            self._previous = None
 
     def discard(self) -> None:
-        """Undo ``prepare`` of a new store that took no run: its files go, and its folder if that is then empty."""
+        """Undo ``prepare`` of a new store that took no run: its files go, the results it was to overwrite come
+        back, and a folder it made goes if that is then empty."""
         if self._ledger is not None:
             self._ledger.close()
             self._ledger = None
         self.clear()
+        if self._previous is not None:
+            for f in self._previous.iterdir():
+                f.rename(self.root / f.name)
+            self._previous.rmdir()
+            self._previous = None
         if self._made_dir and self.root.is_dir() and not any(self.root.iterdir()):
             self.root.rmdir()
 
