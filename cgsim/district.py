@@ -534,7 +534,7 @@ def aggregate(per: pd.DataFrame, key: str) -> pd.DataFrame:
     for c in resident:
         wsum[c] = per[c].to_numpy(float) * n
     g = wsum.groupby(idx, sort=False).sum()
-    res = g[resident].div(g["n"].where(g["n"] > 0), axis=0).fillna(0.0)
+    res = g[resident].div(g["n"].where(g["n"] > 0), axis=0)  # NaN for a group no community has
     res.insert(0, "n", g["n"].astype(np.int64))
     res = res.reset_index()
 

@@ -71,9 +71,10 @@ YEARLY_RESIDENT = {
     "efficacy": "Mean efficacy at year end.",
     "satisfaction": "Mean satisfaction at year end.",
     "sees_rc_as_government": "Share seeing the committee as a government agent at year end (003 例6 Q25).",
-    "shallow_share": "Service/activity events as a share of all events in the year (003 例6 Q23).",
+    "shallow_share": "Service/activity events as a share of all events in the year (003 例6 Q23; 0 when there "
+                     "were no events).",
     "vulnerable_share_of_participants": ("Among residents with >= 1 activity event, the share who are elderly, "
-                                         "unemployed youth or low-income (003 例6 Q22)."),
+                                         "unemployed youth or low-income (003 例6 Q22; 0 when nobody took part)."),
     "participants_activity": "Share with >= 1 activity event in the year.",
     "participants_voice": "Share with >= 1 voice event in the year.",
     "participants_deliberation": "Share with >= 1 deliberation event in the year.",
@@ -137,6 +138,8 @@ class Recorder:
         self.S = sp.csr_matrix(masks.astype(np.float64))
         self.sizes = masks.sum(axis=1).astype(np.float64)
         self._inv = 1.0 / np.maximum(self.sizes, 1.0)
+        # groups with no residents here (traits are fixed, so for the whole run): their measures are NaN
+        self._empty = np.flatnonzero(self.sizes == 0)
         self.vulnerable = vulnerable_mask(pop).astype(np.float64)
         self._groups_t = np.ascontiguousarray(masks.T, dtype=np.float64)  # (n, groups), for one dense product
         # exact float32 counts of yes/no measures while they stay below 2**24
@@ -184,6 +187,8 @@ class Recorder:
         means[:, _BOOL_COLUMNS] = (B.view(np.uint8).astype(self._count_dtype) @ self._groups_counts).T
         means[:, _FLOAT_COLUMNS] = (F @ self._groups_t).T
         means *= self._inv[:, None]
+        if self._empty.size:
+            means[self._empty] = np.nan
         return means
 
     def _cross_ties(self) -> int:
@@ -263,6 +268,7 @@ class Recorder:
         epr = (self.S @ tot) * self._inv
         active = (self.S @ (pop.stage == ACTIVE).astype(np.float64)) * self._inv
         res = np.column_stack([means, shallow, vuln, part, epr, active])
+        res[self._empty] = np.nan
         self.yearly_res.append(res)
 
         year = m.week // 52

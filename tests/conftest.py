@@ -25,3 +25,16 @@ def weekly_mean(m, col, start=52, group="all"):
     """Mean of a weekly column over the weeks from ``start`` on, for one group (default: all residents)."""
     w = m.weekly_frame()
     return w[(w.group == group) & (w.week >= start)][col].mean()
+
+
+def assert_measured(frame, where=""):
+    """No NaN in a results table except the resident columns of groups with no residents (``n`` = 0), which are
+    all NaN there, while their community columns keep their values."""
+    from cgsim import metrics
+
+    empty = frame["n"] == 0
+    assert not frame[~empty].isna().any().any(), where
+    if empty.any():
+        res = [c for c in frame.columns if c in metrics.WEEKLY_RESIDENT or c in metrics.YEARLY_RESIDENT]
+        com = [c for c in frame.columns if c in metrics.COMMUNITY]
+        assert frame.loc[empty, res].isna().all().all() and not frame.loc[empty, com].isna().any().any(), where

@@ -213,3 +213,26 @@ def test_cli_runs_a_district_config_and_reports_errors_without_traceback(tmp_pat
     r = subprocess.run([sys.executable, "-m", "cgsim.cli", "run", str(bad), "--out", str(tmp_path / "o2")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "unknown key 'street_ofice'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_district_groups_are_weighted_by_who_is_there():
+    """A group one community lacks is measured from the others; a group no community has stays NaN."""
+    from tests.conftest import assert_measured
+
+    rural = dict(preset="rural_village", n_households=40)  # per entry: no district-wide n_households here
+    d = DistrictModel(communities=[rural, {"preset": "mianyang_2019", **TINY}], rng=3, weeks=3).run()
+    w = d.weekly_frame()
+    assert_measured(w)
+    wk = w[w.week == 2]
+    n = wk.pivot_table(index="group", columns="community", values="n")
+    lacking = n.index[(n[d.names[0]] == 0) & (n[d.names[1]] > 0)]
+    assert len(lacking)  # e.g. migrants or renters: few in a small village
+    for g in lacking:
+        row = wk[wk.group == g].set_index("community")
+        assert row.loc[DISTRICT, "n"] == row.loc[d.names[1], "n"]
+        assert row.loc[DISTRICT, "rate_any"] == pytest.approx(row.loc[d.names[1], "rate_any"])
+    locals_only = {**rural, "migrant_share": 0.0}
+    w2 = DistrictModel(communities=[locals_only, locals_only], rng=3, weeks=2).run().weekly_frame()
+    none = w2[(w2.community == DISTRICT) & (w2.group == "migrant")]
+    assert (none["n"] == 0).all() and none["rate_any"].isna().all()
+    assert_measured(w2)

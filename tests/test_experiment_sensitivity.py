@@ -53,6 +53,22 @@ def test_indices_rank_factors(tmp_path, sens, key):
     assert (means["replicates"] == 2).all() and (idx["failed_points"] == 0).all()
 
 
+def test_a_group_with_no_residents_is_reported_not_failed(tmp_path):
+    """Runs that finished with no value for a group (n = 0 there: NaN, not 0) give NaN indices and a warning
+    that names the group, not 'failed points'; the other groups are analysed as usual."""
+    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: error}")
+    res = _fake_results(spec)
+    empty = res.summary.assign(group="floating", value=np.nan)
+    res = SimpleNamespace(summary=pd.concat([res.summary, empty], ignore_index=True))
+    object.__setattr__(spec.outputs, "groups", ("all", "floating"))
+    with pytest.warns(UserWarning, match=r"rate_any \(floating\): the group has no residents"):
+        idx, means = analyse(spec, res)
+    fl, al = idx[idx.group == "floating"], idx[idx.group == "all"]
+    assert fl["mu_star"].isna().all() and fl["empty_group"].all() and (fl["failed_points"] == 0).all()
+    assert al["mu_star"].notna().all() and not al["empty_group"].any()
+    assert (means.loc[means.group == "floating", "empty"] == 2).all()
+
+
 def test_failed_points_are_dropped_imputed_or_stop(tmp_path):
     spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: drop}")
     res = _fake_results(spec, drop_points={5})  # point 5 lies in the second trajectory (4 points each)

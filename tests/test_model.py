@@ -11,14 +11,14 @@ import pytest
 
 from cgsim import CommunityModel
 from cgsim.population import Resident
-from tests.conftest import SMALL, small_model
+from tests.conftest import SMALL, assert_measured, small_model
 
 
 def test_invariants_over_two_years(small_run):
     m = small_run
     w, y = m.weekly_frame(), m.yearly_frame()
     assert len(w) == 104 * 12 and len(y) == 2 * 12
-    assert not w.isna().any().any() and not y.isna().any().any()
+    assert (w.n > 0).all() and not w.isna().any().any() and not y.isna().any().any()
     share_cols = [c for c in w.columns if c.startswith(("rate_", "stage_", "trust_", "aware", "sees", "asked"))]
     assert ((w[share_cols] >= 0) & (w[share_cols] <= 1)).all().all()
     ys = [c for c in y.columns if c not in ("seed", "year", "dimension", "group", "n", "capacity_stage",
@@ -121,7 +121,8 @@ def test_every_preset_builds_and_runs():
     for name in preset_names():
         m = CommunityModel(preset=name, rng=1, weeks=4, n_households=120).run()
         w = m.weekly_frame()
-        assert len(w) == 4 * 12 and not w.isna().any().any(), name
+        assert len(w) == 4 * 12
+        assert_measured(w, name)
 
 
 def test_no_python_loop_over_residents_in_a_step(monkeypatch):
@@ -173,3 +174,17 @@ def test_weekly_group_rows_equal_a_direct_computation_from_resident_arrays():
         for col, values in direct.items():
             expect = values[mask].astype(float).mean() if mask.any() else 0.0
             assert abs(last.loc[label, col] - expect) < 1e-12, (label, col)
+
+
+def test_a_group_with_no_residents_is_nan_not_zero():
+    """40 rural households hold no migrants, renters or floating Party members: their resident measures are
+    NaN (0 would read as 'nobody took part'), community columns keep their values, other groups are measured."""
+    m = CommunityModel(preset="rural_village", rng=1, weeks=52, n_households=40).run()
+    w, y = m.weekly_frame(), m.yearly_frame()
+    empty = set(w.loc[w.n == 0, "group"])
+    assert {"migrant", "renter", "floating"} <= empty and "all" not in empty
+    assert_measured(w)
+    assert_measured(y)
+    assert y.loc[y.group == "renter", "never_participated"].isna().all()
+    assert (y.loc[y.group == "owner", "never_participated"].to_numpy()
+            == y.loc[y.group == "all", "never_participated"].to_numpy()).all()

@@ -110,6 +110,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "effect": ("Effect [95% CI]", "效果 [95% 置信区间]"),
     "relative": ("Relative", "相对变化"),
     "pairs": ("Pairs", "配对数"),
+    "empty_groups": ("No residents of this kind in the community on any seed (n = 0), so nothing to compare: "
+                     "{groups}.", "本社区在各随机种子下均无此类居民（n = 0），无从比较：{groups}。"),
     "higher": ("Seeds higher", "升高的种子比例"),
     "figures": ("Figures", "图表"),
     "fig_time": ("Outcomes over time ({group}): median (line) and 10-90% band over replicates",

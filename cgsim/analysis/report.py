@@ -94,6 +94,8 @@ def _draw(exp, res, eff: pd.DataFrame, figdir: Path, flang: str, lang: str, flab
                                  figdir / "difference.png", flang), t("fig_diff", lang)))
     b = bands(wk, weekly_out)
     for g in groups:
+        if wk.loc[wk["group"] == g, weekly_out].isna().all().all():
+            continue  # nobody of this kind lives there: an empty figure would say nothing (the report says why)
         figs.append((time_figure(b, weekly_out, g, flabels, colours, starts, figdir / f"time_{g}.png", flang),
                      t("fig_time", lang, group=group_label(g, lang))))
     return figs
@@ -185,6 +187,10 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
                          fmt_rel(r["relative"]), f"{100 * r['share_higher']:.0f}%", str(r["pairs"])])
         doc.table([t("group", lang), t("scenario", lang), t("base_value", lang), t("scen_value", lang),
                    t("effect", lang), t("relative", lang), t("higher", lang), t("pairs", lang)], rows)
+    # groups whose finished runs all lack a value: nobody of that kind lives there (docs/OUTPUTS.md)
+    empty = [g for g, v in summary.groupby("group", sort=False)["value"] if v.isna().all() and g not in set(eff["group"])]
+    if empty:
+        doc.p(t("empty_groups", lang, groups=", ".join(group_label(g, lang) for g in empty)))
 
     doc.h(t("method", lang))
     doc.p(t("method_text", lang))

@@ -29,13 +29,15 @@ class FailedRuns(RuntimeError):
 
 
 def point_means(summary: pd.DataFrame, n_points: int) -> pd.DataFrame:
-    """Replicate means per point, outcome and group: ``point, outcome, group, value, replicates``."""
+    """Replicate means per point, outcome and group: ``point, outcome, group, value, replicates`` (runs with a
+    value) and ``empty`` (finished runs without one: the group had no residents there, docs/OUTPUTS.md)."""
     g = summary.groupby(["outcome", "group", "point"])["value"]
-    m = pd.concat({"value": g.mean(), "replicates": g.count()}, axis=1).reset_index()
+    m = pd.concat({"value": g.mean(), "replicates": g.count(), "empty": g.size() - g.count()}, axis=1).reset_index()
     full = pd.MultiIndex.from_product([m["outcome"].unique(), m["group"].unique(), range(n_points)],
                                       names=["outcome", "group", "point"])
     m = m.set_index(["outcome", "group", "point"]).reindex(full).reset_index()
     m["replicates"] = m["replicates"].fillna(0).astype(int)
+    m["empty"] = m["empty"].fillna(0).astype(int)
     return m
 
 
@@ -81,12 +83,22 @@ def analyse(spec, res) -> tuple[pd.DataFrame, pd.DataFrame]:
         block = 2 * d + 2 if sa["second_order"] else d + 2
     summ = res.summary
     means = point_means(summ, n_points) if len(summ) else pd.DataFrame(
-        columns=["outcome", "group", "point", "value", "replicates"])
+        columns=["outcome", "group", "point", "value", "replicates", "empty"])
     rows = []
     for outcome in spec.outputs.outcomes:
         for group in spec.outputs.groups:
             sel = means[(means["outcome"] == outcome) & (means["group"] == group)].sort_values("point")
             y = sel["value"].to_numpy(float) if len(sel) else np.full(n_points, np.nan)
+            if len(sel) and np.isnan(y).all() and (sel["empty"] > 0).any():
+                # the runs finished, the group has no residents: nothing to analyse, which is not a failure
+                warnings.warn(f"{outcome} ({group}): the group has no residents in this community, so it has no "
+                              f"{outcome} to analyse; its indices are NaN. Drop it from outputs.groups.",
+                              stacklevel=2)
+                rows += [{"outcome": outcome, "group": group, "factor": f, **dict.fromkeys(
+                    ("mu", "mu_star", "sigma", "mu_star_conf") if sa["method"] == "morris" else
+                    ("S1", "S1_conf", "ST", "ST_conf"), np.nan), "failed_points": 0, "dropped_points": 0,
+                    "imputed_points": 0, "partial_points": 0, "empty_group": True} for f in problem["names"]]
+                continue
             keep, y, note = _handle_failures(y, block, sa["on_failure"], f"{outcome} ({group})")
             note["partial_points"] = int(((sel["replicates"] > 0) & (sel["replicates"] < len(spec.seeds))).sum()) \
                 if len(sel) else 0
@@ -98,7 +110,7 @@ def analyse(spec, res) -> tuple[pd.DataFrame, pd.DataFrame]:
                 cols = {k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}
             for i, f in enumerate(problem["names"]):
                 rows.append({"outcome": outcome, "group": group, "factor": f,
-                             **{k: float(v[i]) for k, v in cols.items()}, **note})
+                             **{k: float(v[i]) for k, v in cols.items()}, **note, "empty_group": False})
     return pd.DataFrame(rows), means
 
 
@@ -171,7 +183,9 @@ def write_report(spec, res, idx: pd.DataFrame, means: pd.DataFrame, out: Path) -
         doc.h(f"{outcome_label(o)} (`{o}`), {group_label(g)}", 3)
         doc.table(["factor"] + cols, [[f"`{r['factor']}`"] + [f"{r[c]:.4g}" for c in cols] for _, r in d.iterrows()])
         n = d.iloc[0]
-        if n["failed_points"] or n["partial_points"]:
+        if n["empty_group"]:
+            doc.p(f"No indices: {group_label(g)} has no residents in this community (n = 0).")
+        elif n["failed_points"] or n["partial_points"]:
             doc.p(f"Failed points: {n['failed_points']} (dropped {n['dropped_points']} points with their "
                   f"trajectories/blocks, imputed {n['imputed_points']}); points averaged over fewer replicates: "
                   f"{n['partial_points']}.")

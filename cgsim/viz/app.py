@@ -525,6 +525,8 @@ class ChartPanel:
         """Keep the y-range until the data leave it; start with ample room, since the first weeks
         are when the data move most and a new range costs a full redraw of the panel."""
         _, _, floor, min_top, top, _ = self.spec
+        ys = [y[np.isfinite(y)] for y in ys]
+        ys = [y for y in ys if y.size]  # a group with no residents here is all NaN (docs/OUTPUTS.md)
         if not ys:  # no data yet (groups before the first week): a provisional range
             return (floor or 0.0, top or min_top or 1.0)
         lo = min(float(y.min()) for y in ys)

@@ -73,6 +73,20 @@ def test_session_steps_and_draws_both_runs():
     assert Image.open(io.BytesIO(one)).size[0] == int(app.WIDTH_IN * app.DPI)
 
 
+def test_charts_draw_a_group_with_no_residents():
+    """Where everyone rents, the owners' line (the first of its chart) is all NaN: the chart still draws, on a
+    finite range."""
+    s = app.Session(compare=False, seed=1, weeks=6, overrides={"n_households": 40, "renter_share_local": 1.0,
+                                                               "renter_share_migrant": 1.0})
+    charts = app.ChartsView()
+    for _ in range(2):
+        s.step()
+        pngs = charts.pngs(s.runs, dim="tenure", lang="en", weeks=6)
+        assert len(pngs) == len(app.PANELS)
+    group_panel = charts.panels[[p[0] for p in app.PANELS].index("chart_groups")]
+    assert np.isfinite(group_panel.limits).all()
+
+
 def test_labels_fall_back_to_english_then_key():
     assert labels.t("week_n", "zh", n=3) == "第 3 周"
     assert labels.t("week_n", "en", n=3) == "week 3"
