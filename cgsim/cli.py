@@ -212,6 +212,8 @@ def _guarded(fn, *args, **kw):
     try:
         return fn(*args, **kw)
     except (RunAborted, FailedRuns) as e:
+        if getattr(e, "result", None) is not None:
+            _print_status(e.result)
         print(f"cgsim: error: {e}", file=sys.stderr)
         raise SystemExit(1) from None
     except KeyboardInterrupt:

@@ -101,3 +101,23 @@ def test_morris_end_to_end(tmp_path):
     assert list(idx["factor"]) == ["beta_trust", "learn_pos"] and np.isfinite(idx["mu_star"]).all()
     assert (tmp_path / "out" / "report.html").read_text().count("data:image/png") == 1
     assert "Morris" in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_on_failure_error_still_reports_what_ran(tmp_path, capsys):
+    """Runs that fail on an invalid combination (theta1 above a fixed theta2) stop the analysis with exit 1; the
+    runs-ok/failed line comes first, so the analyst sees what is stored."""
+    from cgsim.cli import main as cli
+
+    f = tmp_path / "sens.yaml"
+    f.write_text(BASE.replace("params: {n_households: 150, burn_in_weeks: 4}",
+                              "params: {n_households: 60, burn_in_weeks: 2, capacity_theta2: 0.5}")
+                 .replace("weeks: 8", "weeks: 3").replace("  beta_trust: {low: 0.0, high: 2.0}\n",
+                                                         "  capacity_theta1: {low: 0.1, high: 0.9}\n")
+                 .replace("replicates: 2", "replicates: 1")
+                 + "sensitivity: {method: morris, samples: 4, num_levels: 4, on_failure: error}\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        cli(["sensitivity", str(f), "--out", str(tmp_path / "o"), "--workers", "1", "--no-progress"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "runs ok," in err and " failed, 0 pending" in err
+    assert err.index("runs ok,") < err.index("cgsim: error:") and "have no finished run" in err

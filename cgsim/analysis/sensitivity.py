@@ -212,9 +212,13 @@ def run_sensitivity(spec, out: str | Path, **pool) -> dict:
     if not spec.sensitivity:
         raise ConfigError(f"{spec.source}: missing 'sensitivity' block; `cgsim sensitivity` needs one.")
     result = run_sweep(spec, out, **pool)
-    if result["status"]["pending"]:
-        raise FailedRuns(f"{out}: {result['status']['pending']} runs still pending; finish them with --resume.")
-    res = load(out)
-    idx, means = analyse(spec, res)
+    try:
+        if result["status"]["pending"]:
+            raise FailedRuns(f"{out}: {result['status']['pending']} runs still pending; finish them with --resume.")
+        res = load(out)
+        idx, means = analyse(spec, res)
+    except FailedRuns as e:
+        e.result = result  # the runs are stored: the caller can still say how many finished
+        raise
     result.update(write_report(spec, res, idx, means, Path(out)), indices=idx)
     return result
