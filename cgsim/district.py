@@ -339,15 +339,18 @@ def make_district_config(data: dict, *, source: str | None = None, seed: Any = N
     for k, (i, label, own, params) in enumerate(expanded):
         csrc = f"{source or 'district config'}, communities[{i}] ({names[k]})"
         own_pols = _policy_list(own.get("policies"), "policies", _where(csrc))
-        check_overlaps([(f"policies[{j}] (district-wide)", checked_top[j]) for j in per_comm[k]]
-                       + [(f"policies[{m}]", sp) for m, sp in enumerate(_check_policies(own_pols, csrc))], csrc)
+        where = [f"policies[{j}] (district-wide)" for j in per_comm[k]] + [f"policies[{m}]" for m in
+                                                                            range(len(own_pols))]
         pols = [top_specs[j] for j in per_comm[k]] + own_pols
+        check_overlaps(list(zip(where, [checked_top[j] for j in per_comm[k]] + _check_policies(own_pols, csrc))),
+                       csrc)
         key = json.dumps([i, pols], sort_keys=True, default=str)
         if key not in cache:
             cache[key] = make_config(own["preset"], policies=pols or None, weeks=weeks, seed=None,
                                      governance=own.get("governance", top.get("governance")),
                                      overrides={**top_params, **params, **(overrides or {})}, source=csrc,
-                                     name=names[k], calibration=own.get("calibration", top.get("calibration")))
+                                     name=names[k], calibration=own.get("calibration", top.get("calibration")),
+                                     policies_where=where)
         communities.append(CommunitySpec(names[k], label, cache[key]))
     spec = {k: v for k, v in data.items() if k not in ("weeks", "seed", "street_office")}
     if overrides:

@@ -385,12 +385,14 @@ def _period(spec: dict) -> tuple[int, float]:
     return start, math.inf if end is None else end
 
 
-def _check_twice(gov_policies: list[dict], own: list[dict], governance: str | None, source: str | None) -> None:
+def _check_twice(gov_policies: list[dict], own: list[dict], governance: str | None, source: str | None,
+                 own_where: list[str] | None = None) -> None:
     """The same policy twice in overlapping weeks would act twice (two funds, two transfers of load), which
     no source describes; successive periods of one policy (``end_week`` before the next ``start_week``) are
-    fine."""
+    fine. ``own_where`` names where each of ``own`` is written (default ``policies[i]``)."""
     entries = [(f"governance {governance}: policies[{i}]", s) for i, s in enumerate(gov_policies)]
-    check_overlaps(entries + [(f"policies[{i}]", s) for i, s in enumerate(own)], source)
+    where = own_where or [f"policies[{i}]" for i in range(len(own))]
+    check_overlaps(entries + list(zip(where, own)), source)
 
 
 def check_overlaps(entries: list[tuple[str, dict]], source: str | None) -> None:
@@ -407,7 +409,10 @@ def check_overlaps(entries: list[tuple[str, dict]], source: str | None) -> None:
 
 def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: int | None = None,
                 seed: Any = None, governance: str | None = None, overrides: dict | None = None,
-                source: str | None = None, name: str | None = None, calibration: str | None = None) -> RunConfig:
+                source: str | None = None, name: str | None = None, calibration: str | None = None,
+                policies_where: list[str] | None = None) -> RunConfig:
+    """A validated run config. ``policies_where`` names where each of ``policies`` is written, for messages
+    about them (a district merges its district-wide policies with a community's own)."""
     overrides = dict(overrides or {})
     values, _ = load_preset(preset, source, calibration)
     gov_policies: list = []
@@ -432,7 +437,7 @@ def make_config(preset: str = "mianyang_2019", *, policies: Any = None, weeks: i
     if seed is not None:
         seed = _check_int(seed, "seed", 0, MAX_SEED, source)
     own = _check_policies(policies, source)
-    _check_twice(gov_policies, own, governance, source)  # before any warning: a mistake is one message
+    _check_twice(gov_policies, own, governance, source, policies_where)  # before any warning: one message
     if source is not None:
         _warn_late_policies(own, weeks, source)
         if governance:

@@ -188,6 +188,10 @@ def test_example_district_config_is_valid():
      ["communities[0] (mianyang_2019): policies[1] (station_separation, from week 1) overlaps policies[0]"]),
     ("policies: [{name: micro_fund}]\ncommunities: [{preset: mianyang_2019, policies: [{name: micro_fund}]}]\n",
      ["policies[0] (micro_fund, from week 26) overlaps policies[0] (district-wide)"]),
+    # a governance model's policy against a district-wide one (merged after it): named as written too
+    ("policies: [{name: station_separation}, {name: micro_fund}]\n"
+     "communities: [{preset: mianyang_2019, governance: co_creation}]\n",
+     ["policies[1] (district-wide) (micro_fund, from week 26) overlaps governance co_creation: policies[1]"]),
     ("communities: [{preset: mianyang_2019, n_households: 80.0}]\n", ["'n_households' = 80.0", "whole number"]),
 ])
 def test_config_errors_name_file_key_and_allowed_values(tmp_path, text, words):
