@@ -231,6 +231,7 @@ class CommunityModel(mesa.Model):
         u_part = self.uniform("participation", (7, pop.n))  # 4 channels, need, 2 recoveries
         sal_b, target_b = self.issues.exposure_by_building()  # residents face their building's top issue
         salience, target_issue = sal_b[pop.building], target_b[pop.building]
+        self.target_issue = target_issue  # the issue each resident faces this week (-1 none); policies may read it
         self._build_opportunities(salience, target_issue, u_part[4])
         self._hook("before_participation")
         util = participation.utilities(p, pop, self.group_base, self.share_active, salience,
@@ -399,9 +400,7 @@ class CommunityModel(mesa.Model):
         inclusiveness = present / np.maximum(self._estate_groups, 1)
         quorum = np.minimum(1.0, k / 10.0)
         decided = ok & (u[:ne] < quorum * (0.3 + 0.7 * inclusiveness) * 0.5)
-        for t in top[decided].tolist():  # a decision: the issue gets the settlement boost of ten voices
-            book.voices[t] += 10
-            book.resolver[t] = iss.COUNCIL if book.kind[t] != iss.PROPERTY else book.resolver[t]
+        book.decide(top[decided])  # one issue per estate
 
     def _owners_act(self) -> None:
         if self.week % 4:

@@ -25,11 +25,31 @@ class StreetOffice(mesa.Agent):
         super().__init__(model)
         self.admin_load = admin_load
         self.evaluation_regime = evaluation_regime
-        self.gov_intensity = gov_intensity
+        self.base_intensity = gov_intensity
+        self.intensity_shifts: dict[str, float] = {}  # by policy id: each policy's own change to the intensity
         self.absorbers: list = []  # objects with .absorb(hours) -> hours kept off the committee
         # multiplier on the pushed load set by a district's street office (1: a single community);
         # a community built inside a district finds its starting value on the model (``street_pressure``)
         self.pressure = float(getattr(model, "street_pressure", 1.0))
+
+    @property
+    def gov_intensity(self) -> float:
+        """Intensity of direct government management (0-1): the neighbourhood's own level plus what policies
+        add or take away, each through its own entry (``shift_intensity``), so that none overwrites another's."""
+        if not self.intensity_shifts:
+            return self.base_intensity
+        return min(1.0, max(0.0, self.base_intensity + sum(self.intensity_shifts.values())))
+
+    @gov_intensity.setter
+    def gov_intensity(self, value: float) -> None:
+        self.base_intensity = float(value)
+
+    def shift_intensity(self, key: str, delta: float | None) -> None:
+        """Set policy ``key``'s change to the intensity (``None``: remove it)."""
+        if delta is None:
+            self.intensity_shifts.pop(key, None)
+        else:
+            self.intensity_shifts[key] = float(delta)
 
     def register_absorber(self, absorber) -> None:
         if absorber not in self.absorbers:

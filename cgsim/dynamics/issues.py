@@ -22,6 +22,8 @@ RC, FIRM, GOV, COUNCIL, RESIDENTS = range(5)
 RESOLVER_LABELS = ("committee", "property_firm", "government", "deliberation", "residents")
 N_RESOLVERS = 5
 OPEN, SETTLED = 0, 1
+#: a decision weighs as much as this many residents raising the issue (the cap of the voice boost in ``settle``)
+DECISION_VOICES = 10
 
 
 def default_routing(firm_present: bool) -> np.ndarray:
@@ -134,6 +136,13 @@ class IssueBook:
         ids = np.flatnonzero(self.open_mask)
         self.resolver[ids] = routing[self.kind[ids]]
 
+    def decide(self, ids: np.ndarray) -> None:
+        """A deliberative decision on issues ``ids`` (distinct): each gets the settlement boost of
+        ``DECISION_VOICES`` voices and, unless it is a property matter (the firm's), passes to the deliberation
+        resolver (COUNCIL) that carries decisions out."""
+        self.voices[ids] += DECISION_VOICES
+        self.resolver[ids] = np.where(self.kind[ids] != PROPERTY, COUNCIL, self.resolver[ids])
+
     def add_voices(self, target: np.ndarray) -> None:
         t = target[target >= 0]
         np.add.at(self.voices, t, 1)
@@ -152,7 +161,7 @@ class IssueBook:
         if ids.size == 0:
             return ids
         u_fix, u_pet = g.random(ids.size), g.random(ids.size)
-        pr = rate[self.resolver[ids]] + p.voice_boost * np.minimum(self.voices[ids], 10)
+        pr = rate[self.resolver[ids]] + p.voice_boost * np.minimum(self.voices[ids], DECISION_VOICES)
         pr += p.self_fix_base * 0.1 * np.minimum(self.coproducers[ids], 10)
         fixed = u_fix < pr  # = u_fix < clip(pr, 0, 1) for uniforms in [0, 1), NaN included
         done = ids[fixed]

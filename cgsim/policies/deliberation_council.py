@@ -20,7 +20,10 @@ Invitees are asked, get a deliberation seat in their estate and
 of the community's resident groups (age x hukou x tenure) among those who
 attend; each agenda item is decided with chance quorum (attendance over half
 the seats, capped at 1) x (``decide_floor`` + (1 - ``decide_floor``) x
-inclusiveness) and passes to the deliberation resolver (COUNCIL). Legitimacy,
+inclusiveness); a decision gives the issue the settlement boost of ten voices and passes it to the
+deliberation resolver (COUNCIL), as the model's own meetings do. Issues already sent to deliberation
+by three-way routing are on the agenda until the council has decided them. Members who move away
+leave their seat empty until the yearly election. Legitimacy,
 a running mean of inclusiveness, sets how surely decisions are carried out:
 the COUNCIL settlement rate rises by ``council_fix_rate`` x legitimacy.
 Residents whose group sat at a session feel represented: their efficacy gains
@@ -85,6 +88,7 @@ class DeliberationCouncil(Policy):
         self.lot = np.zeros(pop.n, bool)
         self.legitimacy = 0.0
         self.session = False
+        self.decided = np.zeros(0, bool)  # by issue id: decided by the council already
         self._elect(model)
 
     def _elect(self, model) -> None:
@@ -137,12 +141,16 @@ class DeliberationCouncil(Policy):
         self.legitimacy += q.legitimacy_memory * (incl - self.legitimacy)
         self.attended_lot = int((came & self.lot).sum())
         self.represented = np.isin(self.cell, self.cell[came])
-        cand = np.flatnonzero(book.open_mask & (book.kind[: book.n] == iss.COMMUNITY)
-                              & (book.resolver[: book.n] != iss.COUNCIL))
+        if self.decided.size < book.n:
+            self.decided = np.concatenate([self.decided, np.zeros(book.n - self.decided.size, bool)])
+        # not yet decided by the council: three-way routing may already have sent them to deliberation
+        cand = np.flatnonzero(book.open_mask & (book.kind[: book.n] == iss.COMMUNITY) & ~self.decided[: book.n])
         agenda = cand[np.argsort(-book.salience[cand], kind="stable")[: q.agenda_size]]
         quorum = min(1.0, k / max(0.5 * (q.representatives + q.lot_seats), 1.0))
         u = model.uniform("deliberation_council:decide", q.agenda_size)[: agenda.size]
-        book.resolver[agenda[u < quorum * (q.decide_floor + (1 - q.decide_floor) * incl)]] = iss.COUNCIL
+        done = agenda[u < quorum * (q.decide_floor + (1 - q.decide_floor) * incl)]
+        self.decided[done] = True
+        book.decide(done)
 
     def after_institutions(self, model) -> None:
         model.resolver_rate[iss.COUNCIL] += self.params.council_fix_rate * self.legitimacy
@@ -154,6 +162,7 @@ class DeliberationCouncil(Policy):
             model.extra_cultivation_hours += self.params.staff_hours_per_session
 
     def end_of_week(self, model) -> None:
+        self.members = self.members[~model.moved[self.members]]  # a member who moved away leaves the seat empty
         if not self.session:
             return
         q = self.params

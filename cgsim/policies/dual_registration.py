@@ -95,5 +95,6 @@ class DualRegistration(Policy):
         q = self.params
         u = model.uniform("dual_registration:conversion")
         self.intrinsic |= self.serving & (u < q.conversion_rate)
+        self.intrinsic[model.moved] = False  # a newcomer (same household type, a new person) starts unconverted
         hours = self.registered.sum() * q.admin_hours_per_member / WEEKS_PER_MONTH
         model.add_cost("dual_registration", hours * model.params.cost_staff_hour)

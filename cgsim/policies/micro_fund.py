@@ -133,19 +133,25 @@ class MicroFund(Policy):
             model.extra_utility[here, COPROD] += self.params.volunteer_pull
 
     def before_institutions(self, model) -> None:
-        pop = model.population
+        pop, book = model.population, model.issues
         for pr in self.projects:
             did = model.events[:, COPROD] & (pop.building == pr.building)
-            pr.stints += int(did.sum())
+            n = int(did.sum())
+            pr.stints += n
             pr.volunteers |= did
             pr.done = pr.stints >= self.params.volunteer_stints
+            if n and pr.issue >= 0:
+                # the model credited each stint to the issue its resident faces; on a project it is the project's
+                t = model.target_issue[did]
+                np.subtract.at(book.coproducers, t[t >= 0], 1)
+                book.coproducers[pr.issue] += n
 
     def after_institutions(self, model) -> None:
         book = model.issues
         for pr in self.projects:
             if pr.done and pr.issue >= 0 and book.status[pr.issue] == iss.OPEN:
-                book.voices[pr.issue] = max(book.voices[pr.issue], 10)  # fixed by the project: settles soon
-                book.coproducers[pr.issue] += pr.stints
+                # fixed by the project: settles soon (its stints are already credited to it, week by week)
+                book.voices[pr.issue] = max(book.voices[pr.issue], iss.DECISION_VOICES)
 
     def before_learning(self, model) -> None:
         pop, q = model.population, self.params
@@ -157,6 +163,8 @@ class MicroFund(Policy):
 
     def end_of_week(self, model) -> None:
         q, pop = self.params, model.population
+        for pr in self.projects:  # a newcomer did not volunteer on what the previous occupant built
+            pr.volunteers &= ~model.moved
         self.pool += (q.named_fund * model.hierarchy.n_households
                       + q.crowdfund * float(pop.trust_rc[pop.engaged].sum())) / 52.0
         staff = q.support_hours * len(self.projects) * model.params.cost_staff_hour

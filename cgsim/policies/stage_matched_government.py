@@ -15,8 +15,9 @@ sets the street office's intervention intensity for the stage C is in
 dynamics do the rest: strong government at high C crowds out
 self-governance, weak government at low C lets it collapse. The cost line is
 government staff time relative to the status-quo intensity (negative when
-the government does less).
-Touches: ``street.gov_intensity``.
+the government does less). It sets the intensity through its own shift from the neighbourhood's level
+(``street.shift_intensity``), so what other policies add (grid management) stays on top of it.
+Touches: ``street.gov_intensity`` (its own shift).
 """
 
 from __future__ import annotations
@@ -54,11 +55,11 @@ class StageMatchedGovernment(Policy):
     Params = StageMatchedGovernmentParams
 
     def start(self, model) -> None:
-        self.old_intensity = model.street.gov_intensity
         self.started_week = model.week
+        self.shift = 0.0
 
     def stop(self, model) -> None:
-        model.street.gov_intensity = self.old_intensity
+        model.street.shift_intensity(self.id, None)
 
     def target(self, stage: int) -> float:
         q = self.params
@@ -71,8 +72,11 @@ class StageMatchedGovernment(Policy):
 
     def before_issues(self, model) -> None:
         if (model.week - self.started_week) % self.params.review_weeks == 0:
-            model.street.gov_intensity = self.target(model.capacity_stage)
+            # its own change from the neighbourhood's level: other policies' changes (grid management) stay
+            street = model.street
+            self.shift = self.target(model.capacity_stage) - street.base_intensity
+            street.shift_intensity(self.id, self.shift)
 
     def end_of_week(self, model) -> None:
-        extra = (model.street.gov_intensity - self.old_intensity) * self.params.gov_hours_full
-        model.add_cost("stage_matched_government", extra * model.params.cost_staff_hour)
+        extra_hours = self.shift * self.params.gov_hours_full
+        model.add_cost("stage_matched_government", extra_hours * model.params.cost_staff_hour)

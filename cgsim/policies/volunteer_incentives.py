@@ -81,6 +81,7 @@ class VolunteerIncentives(Policy):
     def end_of_week(self, model) -> None:
         q = self.params
         self.deficit *= 1.0 - q.crowding_recovery
+        self.deficit[model.moved] = 0.0  # a newcomer's motivation was never crowded out
         if self._paying(model.week):
             model.add_cost("volunteer_incentives", self.rewarded * q.reward_yuan
                            + q.admin_hours_per_week * model.params.cost_staff_hour)
