@@ -14,11 +14,12 @@ week a member is on duty with the chance implied by the hours committed a
 month, and serves if intrinsically motivated or, while enforcement lasts, with
 chance ``enforcement``. Serving members are asked by the branch, get a
 volunteer post (an activity opportunity with a seat and ``duty_boost``) and
-ask their neighbours to join. Each week served turns a member's motivation
-intrinsic with chance ``conversion_rate``; after ``enforcement_end_week`` only
+ask their neighbours to join; having reported to the community, they know its
+committee. Each week a member actually serves (an activity that week) turns
+their motivation intrinsic with chance ``conversion_rate``; after ``enforcement_end_week`` only
 converted members keep serving, so the effect fades unless conversion took
 hold.
-Touches: ``model.party.mobilised_inservice``, ``population.asked``,
+Touches: ``model.party.mobilised_inservice``, ``population.asked`` / ``aware``,
 ``model.extra_utility``, ``model.opportunity``, ``model.seats``; cost of the
 branch's roster and appraisal time.
 """
@@ -84,6 +85,7 @@ class DualRegistration(Policy):
         comply = self.intrinsic | (self._enforced(model.week) & (u[1] < q.enforcement))
         self.serving[:] = duty & comply  # the array the Party organisation reads as mobilised members
         pop.asked |= self.serving
+        pop.aware |= self.serving  # a member who reported to the community (报到) knows its committee
 
     def before_participation(self, model) -> None:
         s = self.serving
@@ -94,7 +96,8 @@ class DualRegistration(Policy):
     def end_of_week(self, model) -> None:
         q = self.params
         u = model.uniform("dual_registration:conversion")
-        self.intrinsic |= self.serving & (u < q.conversion_rate)
+        # motivation turns intrinsic through service actually done, not through being on the roster
+        self.intrinsic |= self.serving & model.events[:, ACT] & (u < q.conversion_rate)
         self.intrinsic[model.moved] = False  # a newcomer (same household type, a new person) starts unconverted
         hours = self.registered.sum() * q.admin_hours_per_member / WEEKS_PER_MONTH
         model.add_cost("dual_registration", hours * model.params.cost_staff_hour)
