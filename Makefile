@@ -6,6 +6,7 @@
 #   make bench       run the core benchmark
 #   make docs        regenerate docs/PARAMETERS.md
 #   make venv        just create/update .venv
+#   make viz-assets  (re)install the browser view's front-end files (needs npm)
 #   make clean       remove .venv and results/
 
 SHELL := /bin/sh
@@ -22,7 +23,7 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 # Exits 0 iff the interpreter runs and is >= 3.12.
 PY_OK := -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'
 
-.PHONY: venv baseline test bench docs clean
+.PHONY: venv viz-assets baseline test bench docs clean
 
 venv: $(STAMP)
 
@@ -42,8 +43,13 @@ $(STAMP): pyproject.toml
 	@echo "Installing cgsim and dependencies into $(VENV) (pip install -e .[dev])"
 	$(PIP) install --upgrade pip
 	$(PIP) install -e ".[dev]"
-	$(PY) -m cgsim.viz.assets
+	@$(PY) -m cgsim.viz.assets || echo "warning: the browser view's front-end files are not installed (see above); \
+	everything else works. To add them later: install npm, then run 'make viz-assets'." >&2
 	@touch $@
+
+# the browser view's front-end files (Solara's, from the npm registry; needs npm)
+viz-assets: venv
+	$(PY) -m cgsim.viz.assets
 
 baseline: venv
 	$(PY) experiments/baseline/run.py --out results/baseline $(ARGS)

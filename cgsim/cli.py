@@ -30,7 +30,9 @@ from pathlib import Path
 from .scenarios import ConfigError
 
 
-def _fmt_range(lo, hi) -> str:
+def _fmt_range(lo, hi, choices=None) -> str:
+    if choices:
+        return " | ".join(choices)
     return "" if lo is None and hi is None else f"[{lo}, {hi}]"
 
 
@@ -108,18 +110,42 @@ def cmd_run(a) -> int:
 
 
 def cmd_presets(a) -> int:
-    from .scenarios import GOVERNANCE, NEIGHBOURHOODS, governance_names, preset_names, read_yaml
+    import textwrap
 
-    print("Neighbourhood presets (configs/neighbourhoods):")
-    for n in preset_names():
-        d = read_yaml(NEIGHBOURHOODS / f"{n}.yaml")
-        print(f"  {n:26s} {' '.join(str(d.get('description', '')).split())[:100]}")
-    names = governance_names()
-    if names:
-        print("Governance presets (configs/governance):")
+    from .scenarios import GOVERNANCE, NEIGHBOURHOODS, _closest, governance_names, preset_names, read_yaml
+
+    kinds = (("Neighbourhood presets (configs/neighbourhoods):", NEIGHBOURHOODS, preset_names()),
+             ("Governance presets (configs/governance):", GOVERNANCE, governance_names()))
+    if a.name:  # one preset in full: description, source, policies and settings
+        for _, folder, names in kinds:
+            if a.name in names:
+                d = read_yaml(folder / f"{a.name}.yaml")
+                print(f"{a.name} ({folder.name}/{a.name}.yaml)")
+                print(textwrap.fill(" ".join(str(d.get("description", "")).split()), 100, initial_indent="  ",
+                                    subsequent_indent="  "))
+                for key in ("source", "calibration"):
+                    if d.get(key):
+                        print(f"  {key}: {d[key]}")
+                for pol in d.get("policies") or []:
+                    print(f"  policy: {pol}")
+                settings = {k: v for k, v in (d.get("params") or d).items()
+                            if k not in ("description", "source", "calibration", "policies", "params", "name")}
+                if settings:
+                    print("  settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+                return 0
+        allowed = preset_names() + governance_names()
+        print(f"cgsim: error: unknown preset {a.name!r}.{_closest(a.name, allowed)} Allowed: {', '.join(allowed)}.",
+              file=sys.stderr)
+        return 2
+    for title, folder, names in kinds:
+        if not names:
+            continue
+        print(title)
         for n in names:
-            d = read_yaml(GOVERNANCE / f"{n}.yaml")
-            print(f"  {n:26s} {' '.join(str(d.get('description', '')).split())[:100]}")
+            d = read_yaml(folder / f"{n}.yaml")
+            text = textwrap.shorten(" ".join(str(d.get("description", "")).split()), 100, placeholder=" ...")
+            print(f"  {n:26s} {text}")
+    print("`cgsim presets NAME` shows one in full.")
     return 0
 
 
@@ -144,12 +170,20 @@ def cmd_params(a) -> int:
                               f"or the group it is in.")
         for k in ("name", "group", "type", "default", "unit", "source", "doc"):
             print(f"{k:8s} {row[k]}")
-        print(f"{'range':8s} {_fmt_range(row['lo'], row['hi'])}")
+        print(f"{'allowed' if row['choices'] else 'range':8s} {_fmt_range(row['lo'], row['hi'], row['choices'])}")
+        from .scenarios import load_preset, preset_names
+
+        own = {n: load_preset(n)[0].get(a.name, row["default"]) for n in preset_names()}
+        differ = {n: v for n, v in own.items() if v != row["default"]}
+        print(f"{'presets':8s} " + (", ".join(f"{n} {v}" for n, v in differ.items()) + " (calibrated or set there; "
+                                   "the others use the default)" if differ else "all use the default"))
         return 0
+    print(f"{'parameter':28s} {'default':>10s} {'range':>16s}  unit   (`cgsim params NAME`: source, preset values)")
     for r in rows:
         if a.group is not None and r["group"] != a.group:
             continue
-        print(f"{r['name']:28s} {str(r['default']):>10s} {_fmt_range(r['lo'], r['hi']):>16s}  {r['unit']}")
+        print(f"{r['name']:28s} {str(r['default']):>10s} {_fmt_range(r['lo'], r['hi'], r['choices']):>16s}  "
+              f"{r['unit']}")
     return 0
 
 
@@ -337,7 +371,8 @@ def cmd_calibrate(a) -> int:
     held = sum(r["holds"] for r in doc["fit"])
     print(f"survey figures within tolerance on {'fresh' if spec.check_seeds else 'fit'} seeds: {held}/{len(doc['fit'])}")
     for r in doc["fit"]:
-        print(f"  {r['column']:34s} survey {r['target']:.3f}  simulated {r['simulated']:.3f}  "
+        op = {"at_least": ">= ", "at_most": "<= "}.get(r.get("kind"), "")
+        print(f"  {r['column']:34s} survey {op + format(r['target'], '.3f'):9s} simulated {r['simulated']:.3f}  "
               f"{'ok' if r['holds'] else 'MISS'}")
     print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
           + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
@@ -374,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="output folder")
     r.add_argument("--no-figure", action="store_true", help="skip summary.png")
     r.set_defaults(fn=cmd_run)
-    s = sub.add_parser("presets", help="list neighbourhood and governance presets")
+    s = sub.add_parser("presets", help="list neighbourhood and governance presets (or show one in full)")
+    s.add_argument("name", nargs="?", help="a preset to show in full")
     s.set_defaults(fn=cmd_presets)
     pa = sub.add_parser("params", help="parameter reference")
     pa.add_argument("name", nargs="?")
@@ -405,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.set_defaults(fn=cmd_sensitivity)
     ca = sub.add_parser("calibrate", help="fit chosen parameters to survey figures (SMM with intervals)",
                         description="Fit chosen parameters to a survey's figures by simulated method of moments "
-                                    "with common random numbers; writes calibrated.yaml (estimate, 95%% intervals, "
+                                    "with common random numbers; writes calibrated.yaml (estimate, 95% intervals, "
                                     "fit table), report.md and convergence.png. Rerun the same command to resume.")
     ca.add_argument("--survey", required=True, help="survey name (data/surveys/NAME.yaml) or a survey YAML file")
     ca.add_argument("--preset", default=None, help="neighbourhood preset to fit (default: the survey's)")
@@ -445,6 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"cgsim: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         print(f"cgsim: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
         return 2

@@ -431,10 +431,11 @@ class ModelParams(NoCoercion):
 # --------------------------------------------------------------------------
 # introspection used by docs, CLI and viz
 
-def param_table() -> list[dict[str, Any]]:
-    """One dict per parameter: name, type, default, lo, hi, unit, source, doc, group."""
+def param_table(schema: type[BaseModel] | None = None) -> list[dict[str, Any]]:
+    """One dict per parameter of ``schema`` (default the model's; a policy's ``Params`` too): name, type,
+    default, lo, hi, unit, source, doc, group, choices (the allowed values of a category, else None)."""
     rows = []
-    for name, f in ModelParams.model_fields.items():
+    for name, f in (schema or ModelParams).model_fields.items():
         extra = f.json_schema_extra or {}
         lo = hi = None
         for m in f.metadata:
@@ -442,8 +443,10 @@ def param_table() -> list[dict[str, Any]]:
             hi = getattr(m, "le", hi)
         ann = f.annotation
         typ = getattr(ann, "__name__", None) or str(ann).replace("typing.", "")
+        choices = [str(c) for c in typing.get_args(ann)] if typing.get_origin(ann) is typing.Literal else None
         rows.append(dict(name=name, type=typ, default=f.default, lo=lo, hi=hi, unit=extra.get("unit", ""),
-                         source=extra.get("source", ""), doc=f.description or "", group=extra.get("group", "")))
+                         source=extra.get("source", ""), doc=f.description or "", group=extra.get("group", ""),
+                         choices=choices))
     return rows
 
 

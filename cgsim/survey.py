@@ -29,7 +29,7 @@ class Target(NoCoercion):
     kind: Literal["equal", "at_least", "at_most"] = "equal"
     n: int = Field(gt=0)
     source: str
-    definition: str
+    definition: str = ""  # how the survey asked it (reports quote it); optional
     tolerance: float | None = Field(None, gt=0, le=1)
 
     @field_validator("column")
@@ -71,7 +71,7 @@ class Survey(NoCoercion):
     survey: str
     title: str
     source: str
-    preset: str
+    preset: str | None = None  # the neighbourhood surveyed; calibrate --preset gives it otherwise
     year: int = Field(0, ge=0, le=99)  # simulated for year + 1 years: at most 5200 weeks
     group: str = "all"
     targets: list[Target] = Field(min_length=1)

@@ -200,3 +200,14 @@ def test_parameter_recovery_intervals_are_informative(recoveries):
             spec = make_spec("mianyang_2019", None, [name])
             narrow += row["identification"] == "identified" and row["high"] - row["low"] < 0.4 * (spec.hi[0] - spec.lo[0])
         assert narrow >= 2, res["params"]
+
+
+def test_a_survey_file_may_leave_the_preset_to_the_command_line(tmp_path):
+    from cgsim.calibration.spec import make_spec
+
+    f = tmp_path / "mine.yaml"
+    f.write_text("survey: mine\ntitle: t\nsource: s\ntargets:\n"
+                 "  - {column: never_participated, value: 0.4, n: 200, source: Q1}\n", encoding="utf-8")
+    assert make_spec(f, "commodity_estate", "trust_gen_mean").preset == "commodity_estate"
+    with pytest.raises(ConfigError, match="names no 'preset'.*--preset NAME"):
+        make_spec(f, None, "trust_gen_mean")

@@ -212,3 +212,14 @@ def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
     (store / "manifest.json").write_text("{}")
     assert main(["run", "mianyang_2019", "--weeks", "2", "--out", str(store)]) == 2
     assert "results store" in capsys.readouterr().err and sorted(p.name for p in store.iterdir()) == ["manifest.json"]
+
+
+def test_presets_and_params_show_one_in_full():
+    r = _cli("presets", "co_creation")
+    assert r.returncode == 0 and "policy: {'name': 'micro_fund'}" in r.stdout and "source: 000" in r.stdout
+    r = _cli("presets", "mianyang_2091")
+    assert r.returncode == 2 and "Did you mean 'mianyang_2019'" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("params", "evaluation_regime")
+    assert r.returncode == 0 and "upward | satisfaction" in r.stdout
+    r = _cli("params", "beta0_activity")
+    assert "mianyang_2019 -2.37" in r.stdout  # the calibrated value the preset runs with, not just the default

@@ -69,6 +69,9 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
     preset_source = "--preset" if preset else f"{path}: preset"
     preset = preset or sv.preset
+    if preset is None:
+        raise ConfigError(f"{path}: names no 'preset' (the neighbourhood surveyed): add `preset: NAME` to the file "
+                          f"or pass --preset NAME (see `cgsim presets`).")
     if isinstance(params, str):
         params = [p.strip() for p in params.split(",") if p.strip()]
     if not params:

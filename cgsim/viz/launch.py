@@ -109,7 +109,7 @@ def serve(config: str | None = None, *, port: int = DEFAULT_PORT, host: str = "1
     if gaps:
         print("cgsim viz: warning: Solara's front-end packages are not installed locally ("
               + ", ".join(f"{k}@{v}" for k, v in gaps.items()) + "); without internet the page stays blank. "
-              "Run `python -m cgsim.viz.assets` (needs npm).", file=sys.stderr)
+              "Run `make viz-assets` (needs npm).", file=sys.stderr)
     proc, url = start(config, port=port, host=host, lang=lang)
     print(f"cgsim viz: starting {config or 'mianyang_2019'} at {url}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the server below is stopped too

@@ -47,7 +47,9 @@ def main(argv=None) -> int:
         table.insert(0, "survey", name)
         tables.append(table)
         print(f"\n{survey.title} ({survey.source})")
-        print(f"simulated: preset {survey.preset}, year 1, {a.seeds} seeds, {time.perf_counter() - t0:.1f} s")
+        first = ", the first simulated year" if survey.year == 0 else ""
+        print(f"simulated: preset {survey.preset}, year {survey.year} of the tables (weeks {52 * survey.year}-"
+              f"{52 * survey.year + 51}{first}), {a.seeds} seeds, {time.perf_counter() - t0:.1f} s")
         show = table[["figure", "target", "simulated_mean", "ci95_low", "ci95_high", "seed_min", "seed_max",
                       "holds"]]
         print(show.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
