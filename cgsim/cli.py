@@ -30,6 +30,14 @@ from pathlib import Path
 from .scenarios import ConfigError
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns: Chinese characters take two."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - cols, 0)
+
+
 def _fmt_range(lo, hi, choices=None) -> str:
     if choices:
         return " | ".join(choices)
@@ -188,6 +196,7 @@ def cmd_params(a) -> int:
 
 
 def cmd_policies(a) -> int:
+    from .params import param_table
     from .policies import all_policies, resolve
 
     if a.name is not None:
@@ -205,15 +214,12 @@ def cmd_policies(a) -> int:
         doc = textwrap.dedent(sys.modules[cls.__module__].__doc__ or "").strip()
         print(textwrap.indent(doc, "  "))
         print("  parameters:")
-        for name, f in cls.Params.model_fields.items():
-            ex = f.json_schema_extra or {}
-            lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
-            hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
-            print(f"    {name:24s} default {f.default!s:8s} {_fmt_range(lo, hi):14s} {ex.get('unit', '')}"
-                  f" — {f.description} (source: {ex.get('source', '')})")
+        for r in param_table(cls.Params):
+            print(f"    {r['name']:24s} default {r['default']!s:8s} {_fmt_range(r['lo'], r['hi'], r['choices']):14s} "
+                  f"{r['unit']} — {r['doc']} (source: {r['source']})")
         return 0
     for pid, cls in all_policies().items():
-        print(f"{pid:28s} {' / '.join(cls.aliases):10s} {cls.summary}  [{cls.source}]")
+        print(f"{pid:28s} {_pad(' / '.join(cls.aliases), 18)} {cls.summary}  [{cls.source}]")
     return 0
 
 
@@ -286,11 +292,11 @@ def cmd_compare(a) -> int:
     key = eff[eff["group"] == ("all" if "all" in exp.outputs.groups else exp.outputs.groups[0])]
     labels = {s.name: s.label[lang] for s in exp.scenarios}
     for sc, d in key.groupby("scenario", sort=False, observed=True):
-        print(f"{labels[sc]} vs {labels[exp.baseline]}:")
+        print(f"{labels[sc]} 对比 {labels[exp.baseline]}：" if lang == "zh" else f"{labels[sc]} vs {labels[exp.baseline]}:")
         for r in d.itertuples():
             mark = " *" if r.clear else ""
             effect = fmt_effect(r.effect, r.ci_low, r.ci_high, r.outcome, lang)
-            print(f"  {outcome_label(r.outcome, lang):48s} {effect}{mark}")
+            print(f"  {_pad(outcome_label(r.outcome, lang), 48)} {effect}{mark}")
     print(f"wrote {res['report_html']} and {res['report_md'].name} (figures/, effects.csv, summary.csv)")
     return _exit_status(res)
 

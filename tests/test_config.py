@@ -223,3 +223,8 @@ def test_presets_and_params_show_one_in_full():
     assert r.returncode == 0 and "upward | satisfaction" in r.stdout
     r = _cli("params", "beta0_activity")
     assert "mianyang_2019 -2.37" in r.stdout  # the calibrated value the preset runs with, not just the default
+    r = _cli("policies", "阶段匹配")
+    assert r.returncode == 0 and "adaptive | always_strong | early_withdrawal" in r.stdout
+    from cgsim.experiment.config import one_line
+
+    assert one_line("邻里信任？\n  各项政策 do x\n  y") == "邻里信任？各项政策 do x y"

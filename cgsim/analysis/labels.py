@@ -19,8 +19,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "rate_any": ("took part in any channel this week", "本周任一渠道参与率"),
     "aware": ("know the committee and its office", "知晓居委会及办公地点的比例"),
     "asked": ("asked to take part this week", "本周被邀请参与的比例"),
-    "trust_strangers": ("trust neighbours (trust >= 0.5)", "信任邻里的比例（信任度≥0.5）"),
-    "trust_neighbours": ("trust in neighbours (mean, 0-1)", "邻里信任（均值，0-1）"),
+    "trust_strangers": ("trust strangers in the community (share, trust >= 0.5)",
+                        "信任社区内陌生人的比例（信任度≥0.5）"),
+    "trust_neighbours": ("generalised trust in neighbours (mean, 0-1)", "邻里普遍信任（均值，0-1）"),
     "trust_committee": ("trust in the committee (mean, 0-1)", "对居委会的信任（均值，0-1）"),
     "efficacy": ("sense of efficacy (mean, 0-1)", "效能感（均值，0-1）"),
     "satisfaction": ("satisfaction (mean, 0-1)", "满意度（均值，0-1）"),
@@ -147,6 +148,23 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     pair = TEXT.get(key)
     text = key if pair is None else pair[1 if lang == "zh" else 0]
     return text.format(**fmt) if fmt else text
+
+
+def pool_text(label: str, lang: str = "en") -> str:
+    """Where the runs executed (``Pool.label`` of ``cgsim.experiment.executors``), in the report's language."""
+    import re
+
+    if lang != "zh" or not label:
+        return label
+    if label == "this process":
+        return "本进程"
+    m = re.fullmatch(r"(\d+) local processes", label)
+    if m:
+        return f"{m.group(1)} 个本地进程"
+    m = re.fullmatch(r"dask (\S+) \((\d+) threads\)", label)
+    if m:
+        return f"Dask 集群 {m.group(1)}（{m.group(2)} 个线程）"
+    return label
 
 
 def outcome_label(name: str, lang: str = "en") -> str:

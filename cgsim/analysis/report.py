@@ -17,7 +17,7 @@ import pandas as pd
 from .document import Document
 from .effects import bands, paired_differences, paired_effects
 from .figures import diff_figure, effects_figure, scenario_colours, set_font, time_figure
-from .labels import group_label, is_share, outcome_label, t
+from .labels import group_label, is_share, outcome_label, pool_text, t
 
 
 def _decimals(*vals: float, spread: float | None = None) -> int:
@@ -32,8 +32,9 @@ def fmt_value(v: float, outcome: str) -> str:
     if not np.isfinite(v):
         return "–"
     if is_share(outcome):
-        return f"{100 * v:.1f}%"
-    return f"{v:.{_decimals(v) + 1}f}" if abs(v) < 10 else f"{v:,.0f}"
+        return f"{100 * v + 0.0:.1f}%".replace("-0.0%", "0.0%")  # a share is never negative: -0.0 is rounding
+    d = _decimals(v) + 1
+    return (f"{v:.{d}f}" if round(v, d) != 0 else f"{0.0:.{d}f}") if abs(v) < 10 else f"{v:,.0f}"
 
 
 def fmt_effect(e: float, lo: float, hi: float, outcome: str, lang: str = "en") -> str:
@@ -148,7 +149,8 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
         [t("replicates", lang), t("replicates_text", lang, n=len(seeds), seeds=seed_text)],
         [t("runs", lang), t("runs_text", lang, ok=ok, failed=failed, cpu=_secs(float(runs["wall_seconds"].sum())),
                             med=f"{runs['wall_seconds'].median():.1f} s",
-                            secs=_secs(wall_seconds) if wall_seconds is not None else "–", where=pool_label or "–")],
+                            secs=_secs(wall_seconds) if wall_seconds is not None else "–",
+                            where=pool_text(pool_label, lang) or "–")],
     ])
     doc.h(t("scenarios", lang))
     doc.table([t("scenario", lang), t("policies", lang)],
@@ -201,7 +203,7 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
         doc.table(["run_id", t("scenario", lang), "seed", "error"],
                   [[str(r.run_id), str(r.scenario), str(r.seed), str(r.error)] for r in fr.itertuples()])
     doc.h(t("reproduce", lang))
-    doc.code(f"cgsim compare {config_path or exp.source or 'EXPERIMENT.yaml'} --out {out.name} --lang {lang}")
+    doc.code(f"cgsim compare {config_path or exp.source or 'EXPERIMENT.yaml'} --out {out.as_posix()} --lang {lang}")
     hashes = runs[runs["status"] == "ok"].groupby("scenario")["config_hash"].first()
     doc.table([t("scenario", lang), t("config_hashes", lang)], [[f"`{s}`", f"`{hashes.get(s, '–')}`"] for s in names])
     vers = {k[len("version_"):]: runs[k].dropna().unique() for k in runs.columns if k.startswith("version_")}

@@ -199,7 +199,7 @@ def write_report(spec, res, idx: pd.DataFrame, means: pd.DataFrame, out: Path) -
           "interaction). Sobol: S1 is the share of output variance due to a factor alone, ST including its "
           "interactions. Outcomes are means over the replicate seeds of each point; integer parameters are rounded "
           "for the runs while the analysis uses the design values. Computed with SALib.")
-    doc.code(f"cgsim sensitivity {spec.source or 'SENS.yaml'} --out {out.name}")
+    doc.code(f"cgsim sensitivity {spec.source or 'SENS.yaml'} --out {out.as_posix()}")
     md, ht = doc.write(out)
     return {"report_md": md, "report_html": ht, "figures": figs}
 

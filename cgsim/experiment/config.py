@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,16 @@ BASE_KEYS = ("name", "title", "description", "preset", "governance", "weeks", "p
 EXPERIMENT_KEYS = BASE_KEYS + ("baseline", "scenarios")
 SCENARIO_KEYS = ("name", "label", "description", "governance", "policies", "params")
 MAX_SEED = 2**32 - 1
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def one_line(text: str) -> str:
+    """A YAML block of text as one line: runs of white space become one space, none between two Chinese
+    characters (a line break inside Chinese text is not a word break)."""
+    return _CJK_GAP.sub("", " ".join(str(text).split()))
 
 
 def spec_hash(spec: dict) -> str:
@@ -128,7 +139,7 @@ def parse_base(data: dict, source: str | None, default_name: str) -> dict:
     if "replicates" not in data:
         raise ConfigError(f"{where}missing key 'replicates'. Allowed: a count (20) or a list of seeds.")
     return dict(name=name, title=parse_label(data.get("title"), name, name, source, "title"),
-                description={k: " ".join(v.split()) for k, v in desc.items()}, preset=preset, governance=gov,
+                description={k: one_line(v) for k, v in desc.items()}, preset=preset, governance=gov,
                 weeks=weeks, params=params, seeds=parse_seeds(data["replicates"], source),
                 outputs=parse_outputs(data.get("outputs"), weeks, source), language=lang, source=source)
 
@@ -212,7 +223,7 @@ def _scenario(name: Any, raw: Any, exp: dict, source: str | None, idx: int) -> S
     if not isinstance(desc, str):
         raise ConfigError(f"{_where(source)}'{key}.description' = {desc!r}: must be a text string.")
     return Scenario(name=name, label=parse_label(raw.get("label"), en, zh, source, f"{key}.label"),
-                    description=" ".join(str(desc).split()), governance=gov, policies=own, params=params)
+                    description=one_line(desc), governance=gov, policies=own, params=params)
 
 
 def warnings_after_success(fn):

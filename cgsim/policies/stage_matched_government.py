@@ -15,8 +15,9 @@ sets the street office's intervention intensity for the stage C is in
 dynamics do the rest: strong government at high C crowds out
 self-governance, weak government at low C lets it collapse. The cost line is
 government staff time relative to the status-quo intensity (negative when
-the government does less). It sets the intensity through its own shift from the neighbourhood's level
-(``street.shift_intensity``), so what other policies add (grid management) stays on top of it.
+the government does less). It sets the intensity through its own shift from
+the neighbourhood's level (``street.shift_intensity``), so what other policies
+add (grid management) stays on top of it.
 Touches: ``street.gov_intensity`` (its own shift).
 """
 
