@@ -22,6 +22,7 @@ values, and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import textwrap
@@ -66,10 +67,20 @@ def _check_run_flags(a) -> None:
         raise ConfigError(f"--seed {a.seed}: must be a whole number in [0, {MAX_SEED}].")
 
 
-def _refuse_store(out: str) -> None:
+def _refuse_store(out: str, overwrite: bool = False) -> None:
     """A single run's files must not land in a sweep/compare store or a calibration's folder (they would mix
-    with, and there overwrite, what those wrote); rerunning into a folder of an earlier single run is fine."""
+    with, and there overwrite, what those wrote); an earlier single run's folder is replaced only with
+    ``--overwrite``, as compare and sweep ask (results are not lost to a reused --out)."""
     path = Path(out)
+    meta = path / "meta.json"
+    if meta.is_file() and not overwrite:
+        try:
+            m = json.loads(meta.read_text(encoding="utf-8"))
+            what = f" ({m.get('config', {}).get('preset') or m.get('name', '?')}, seed {m.get('seed', '?')})"
+        except (OSError, ValueError, AttributeError):
+            what = ""
+        raise ConfigError(f"--out {out}: already holds a run{what}. Pass --overwrite to replace it, or choose a "
+                          f"new --out.")
     for marker, what in (("manifest.json", "the results store of a compare, sweep or sensitivity run"),
                          ("spec.json", "a calibration")):
         if (path / marker).is_file():
@@ -82,7 +93,7 @@ def cmd_run(a) -> int:
 
     _check_out(a.out)
     _check_run_flags(a)
-    _refuse_store(a.out)
+    _refuse_store(a.out, a.overwrite)
     from .run import simulate, write_run
     from .scenarios import load_config
 
@@ -414,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--weeks", type=int, default=None, help="weeks to simulate (overrides the config)")
     r.add_argument("--out", required=True, help="output folder")
     r.add_argument("--no-figure", action="store_true", help="skip summary.png")
+    r.add_argument("--overwrite", action="store_true", help="replace an earlier run in --out")
     r.set_defaults(fn=cmd_run)
     s = sub.add_parser("presets", help="list neighbourhood and governance presets (or show one in full)")
     s.add_argument("name", nargs="?", help="a preset to show in full")

@@ -1,5 +1,6 @@
 """Bad input gives one clear message naming file, key and what is allowed; the CLI exits 2, no traceback."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -212,6 +213,16 @@ def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
     (store / "manifest.json").write_text("{}")
     assert main(["run", "mianyang_2019", "--weeks", "2", "--out", str(store)]) == 2
     assert "results store" in capsys.readouterr().err and sorted(p.name for p in store.iterdir()) == ["manifest.json"]
+    # an earlier run is replaced only on request: a reused --out loses nothing by mistake
+    run1 = tmp_path / "run1"
+    assert main(["run", "mianyang_2019", "--weeks", "2", "--out", str(run1), "--no-figure"]) == 0
+    before = (run1 / "weekly.parquet").read_bytes()
+    capsys.readouterr()
+    assert main(["run", "karamay_2016", "--weeks", "2", "--out", str(run1), "--no-figure"]) == 2
+    assert "already holds a run (mianyang_2019, seed 1)" in capsys.readouterr().err
+    assert (run1 / "weekly.parquet").read_bytes() == before
+    assert main(["run", "karamay_2016", "--weeks", "2", "--out", str(run1), "--no-figure", "--overwrite"]) == 0
+    assert json.loads((run1 / "meta.json").read_text())["config"]["preset"] == "karamay_2016"
 
 
 def test_presets_and_params_show_one_in_full():
