@@ -109,6 +109,11 @@ class Results:
         else:
             import pyarrow.dataset as ds
 
+            kept = ((self.manifest.get("spec") or {}).get("outputs") or {}).get("store")
+            if name != "summary" and kept is not None and name not in kept:
+                raise ConfigError(f"{self.root}: this store kept no {name} tables (outputs.store: "
+                                  f"{', '.join(kept) or 'none'}), so there is nothing to read. The summary is always "
+                                  f"kept; for {name} tables add {name} to outputs.store and run again.")
             files, ids = self._files(name)
             if run_ids is not None:
                 want = set(int(i) for i in run_ids)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import cgsim.results
+from cgsim.scenarios import ConfigError
 from cgsim.experiment.design import load_sweep
 from cgsim.experiment.store import LEDGER, MANIFEST, run_path
 from cgsim.experiment.sweep import run_sweep
@@ -67,6 +68,8 @@ def test_sweep_store_manifest_and_failures(tmp_path):
     assert run_path(out, "weekly", 0).is_file() and not run_path(out, "yearly", 0).exists()  # store: [weekly]
     assert set(r.summary["run_id"]) == set(r.runs.loc[r.runs.status == "ok", "run_id"])
     assert {"admin_load", "micro_fund.call_interval", "point", "seed"} <= set(r.weekly.columns)
+    with pytest.raises(ConfigError, match="kept no yearly tables"):  # not an empty frame that looks like no runs
+        r.yearly
     # resuming a finished sweep runs nothing; --retry-failed reruns only the failures (which fail again)
     assert run_sweep(spec, out, workers=1, progress=False, resume=True)["ran"] == {"ok": 0, "failed": 0}
     again = run_sweep(spec, out, workers=1, progress=False, resume=True, retry_failed=True)
