@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import cgsim.results
-from cgsim.scenarios import ConfigError
 from cgsim.experiment.design import load_sweep
 from cgsim.experiment.store import LEDGER, MANIFEST, run_path
 from cgsim.experiment.sweep import run_sweep
 from cgsim.experiment.worker import run_job
+from cgsim.scenarios import ConfigError
 
 SWEEP = """\
 name: tiny_sweep
