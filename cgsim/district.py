@@ -606,20 +606,25 @@ def district_figure(weekly: pd.DataFrame, path: str | Path, *, policy_starts=(),
     from .plots import plt
 
     df = weekly[weekly["group"] == "all"]
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8), constrained_layout=True)
+    names = list(dict.fromkeys(df.loc[df["community"] != DISTRICT, "community"]))
+    colours = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8.6), constrained_layout=True)
+    starts = sorted(set(policy_starts))
     for ax, (label, col) in zip(axes.ravel(), PANELS):
-        for name, d in df[df["community"] != DISTRICT].groupby("community", sort=False):
-            ax.plot(d["week"], d[col], lw=0.6, alpha=0.5)
+        for k, (name, d) in enumerate(df[df["community"] != DISTRICT].groupby("community", sort=False)):
+            ax.plot(d["week"], d[col], lw=0.7, alpha=0.6, color=colours(k % colours.N), label=name)
         d = df[df["community"] == DISTRICT]
         ax.plot(d["week"], d[col], color="k", lw=2.0, label="district (population-weighted)")
-        for wk in sorted(set(policy_starts)):
-            ax.axvline(wk, color="k", ls="--", lw=0.8)
+        for j, wk in enumerate(starts):
+            ax.axvline(wk, color="k", ls="--", lw=0.8, label="a policy starts" if j == 0 else None)
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("week")
         ax.grid(alpha=0.3)
-    axes.ravel()[0].legend(fontsize=7, loc="best")
-    n = df.loc[df["community"] != DISTRICT, "community"].nunique()
-    fig.suptitle(f"{title}  ({n} communities, thin lines; district, thick)", fontsize=11)
+    handles, labels = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(6, len(labels)), fontsize=8, frameon=False)
+    n = len(names)
+    when = f"; policies start at week {', '.join(map(str, starts))} (dashed)" if starts else ""
+    fig.suptitle(f"{title}  ({n} communities, thin lines; district, thick{when})", fontsize=11)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
