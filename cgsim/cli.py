@@ -382,7 +382,8 @@ def cmd_calibrate(a) -> int:
     log = None if a.quiet else (lambda msg: print(msg, flush=True))
     doc = calibrate(spec, a.out, workers=a.workers, save_as=save_as, restart=a.restart, progress=log,
                     command=command)
-    print(f"\nestimate ({doc['status']}; objective {doc['objective']}):")
+    print(f"\nestimate ({doc['status']}; objective {doc['objective']}; {doc['evaluations']} parameter points "
+          f"evaluated in all, the search's and the interval checks'):")
     for n, iv in doc["intervals"].items():
         print(f"  {n:28s} {iv['estimate']:10.4g}   95% [{iv['low']:.4g}, {iv['high']:.4g}]   {iv['identification']}")
     held = sum(r["holds"] for r in doc["fit"])

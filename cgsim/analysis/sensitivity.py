@@ -196,7 +196,8 @@ def write_report(spec, res, idx: pd.DataFrame, means: pd.DataFrame, out: Path) -
                                                          for r in fr.itertuples()])
     doc.h("Method")
     doc.p("Morris: μ* is the mean absolute elementary effect (importance), σ its spread (non-linearity or "
-          "interaction). Sobol: S1 is the share of output variance due to a factor alone, ST including its "
+          "interaction); both are in the outcome's units per full range of the factor (SALib scales each range "
+          "to 0-1), so μ* = 0.05 on a share is about 5 percentage points from the low to the high end. Sobol: S1 is the share of output variance due to a factor alone, ST including its "
           "interactions. Outcomes are means over the replicate seeds of each point; integer parameters are rounded "
           "for the runs while the analysis uses the design values. Computed with SALib.")
     doc.code(f"cgsim sensitivity {spec.source or 'SENS.yaml'} --out {out.as_posix()}")
