@@ -237,3 +237,11 @@ def test_cli_config_errors_exit_2_without_traceback(tmp_path, capsys):
     sens = _write(tmp_path, SWEEP + "sensitivity: {method: morris}\nfactors: {admin_load: {}}\n", "sens.yaml")
     assert main(["sweep", str(sens), "--out", str(tmp_path / "o4")]) == 2
     assert "run it with `cgsim sensitivity`" in capsys.readouterr().err
+
+
+def test_a_config_for_another_command_is_named_as_such():
+    configs = ROOT / "configs" / "experiments"
+    with pytest.raises(ConfigError, match="it is a comparison config; run it with `cgsim compare`"):
+        load_sweep(configs / "status_quo_vs_three_policies.yaml")
+    with pytest.raises(ConfigError, match="it is a sweep config; run it with `cgsim sweep`"):
+        load_experiment(configs / "sweep_admin_load.yaml")

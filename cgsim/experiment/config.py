@@ -246,6 +246,10 @@ def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
     data = read_yaml(path, "experiment config")
     src = str(path)
+    if isinstance(data, dict) and "factors" in data and "scenarios" not in data:
+        what = "sensitivity" if "sensitivity" in data else "sweep"
+        raise ConfigError(f"{_where(src)}has 'factors': it is a {what} config; run it with `cgsim {what}`. A "
+                          f"comparison config has 'scenarios' instead.")
     check_keys(data, EXPERIMENT_KEYS, src)
     base = parse_base(data, src, path.stem)
     raw = data.get("scenarios")

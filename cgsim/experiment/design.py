@@ -310,6 +310,9 @@ def load_sweep(path: str | Path, require: str | None = None) -> SweepSpec:
     data = read_yaml(path, "sweep config")
     src = str(path)
     where = _where(src)
+    if isinstance(data, dict) and "scenarios" in data and "factors" not in data:
+        raise ConfigError(f"{where}has 'scenarios': it is a comparison config; run it with `cgsim compare`. A sweep "
+                          f"or sensitivity config has 'factors' instead.")
     check_keys(data, SWEEP_KEYS, src)
     if require == "design" and "sensitivity" in data:
         raise ConfigError(f"{where}has a 'sensitivity' block: run it with `cgsim sensitivity` (which computes the "
