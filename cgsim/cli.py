@@ -57,6 +57,12 @@ def _check_out(out: str) -> None:
             break
 
 
+def _drop_stale_figure(a) -> None:
+    """``--overwrite --no-figure``: the replaced run's figure would sit beside the new tables as if it were theirs."""
+    if a.no_figure:
+        (Path(a.out) / "summary.png").unlink(missing_ok=True)
+
+
 def _check_run_flags(a) -> None:
     """--weeks/--seed are the flags' own values: a mistake in them is named as the flag's, not the config's."""
     from .scenarios import MAX_SEED, MAX_WEEKS
@@ -101,6 +107,7 @@ def cmd_run(a) -> int:
         from .district import run_district_config
 
         res = run_district_config(a.config, a.out, seed=a.seed, weeks=a.weeks, figure=not a.no_figure)
+        _drop_stale_figure(a)
         m = res.meta
         print(f"{m['name']}: {m['n_communities']} communities, {m['n_residents']} residents, {m['weeks']} weeks, "
               f"seed {m['seed']}, {len(m['policies'])} community polic{'y' if len(m['policies']) == 1 else 'ies'} "
@@ -116,6 +123,7 @@ def cmd_run(a) -> int:
         cfg.seed = 1
     res = simulate(cfg)
     out = write_run(res, a.out, figure=not a.no_figure)
+    _drop_stale_figure(a)
     y = res.yearly[res.yearly["group"] == "all"]
     cols = ["year", "never_participated", "participated_gt5", "never_joined_activity", "suggest_never",
             "unaware_rc_office", "trust_strangers", "sees_rc_as_government", "trust_committee", "capacity"]

@@ -221,7 +221,9 @@ def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
     assert main(["run", "karamay_2016", "--weeks", "2", "--out", str(run1), "--no-figure"]) == 2
     assert "already holds a run (mianyang_2019, seed 1)" in capsys.readouterr().err
     assert (run1 / "weekly.parquet").read_bytes() == before
+    (run1 / "summary.png").write_bytes(b"the replaced run's figure")
     assert main(["run", "karamay_2016", "--weeks", "2", "--out", str(run1), "--no-figure", "--overwrite"]) == 0
+    assert not (run1 / "summary.png").exists()
     assert json.loads((run1 / "meta.json").read_text())["config"]["preset"] == "karamay_2016"
 
 

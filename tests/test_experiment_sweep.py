@@ -198,3 +198,43 @@ def test_overwrite_keeps_the_old_results_until_the_new_runs_start(tmp_path, monk
     assert run_sweep(spec, out, workers=1, overwrite=True, progress=False)["status"]["ok"] == 24
     assert not (out / PREVIOUS).exists()
     assert len(cgsim.results.load(out).runs) == 24
+
+
+def test_overwrite_stopped_before_any_run_gives_the_old_results_back(tmp_path, monkeypatch):
+    """Ctrl-C (or a kill) after --overwrite set the old results aside but before a run started: they come back,
+    at once (interrupt) or when the folder is next used (kill), and a later --overwrite replaces them as asked."""
+    import shutil
+
+    import cgsim.experiment.executors as ex
+    from cgsim.experiment.store import PREVIOUS
+
+    spec, _ = _spec(tmp_path, KILL)
+    out = tmp_path / "out"
+    assert run_sweep(spec, out, workers=1, progress=False)["status"]["ok"] == 24
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ex, "make_pool", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, out, overwrite=True, progress=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    monkeypatch.undo()
+    # a kill after the set-aside and the new store's files, before any run: the next command restores
+    prev = out / PREVIOUS
+    prev.mkdir()
+    for name in os.listdir(out):
+        if name != PREVIOUS:
+            shutil.move(str(out / name), str(prev / name))
+    (out / MANIFEST).write_text('{"name": "new and empty"}')
+    with pytest.warns(UserWarning, match="restored the results"):
+        assert run_sweep(spec, out, workers=1, progress=False, resume=True)["ran"] == {"ok": 0, "failed": 0}
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
+            and p.name != MANIFEST} == {k: v for k, v in before.items() if k.name != MANIFEST}
+    # killed half-way through setting aside (the manifest moves last): the pieces are put together again
+    prev.mkdir()
+    shutil.move(str(out / LEDGER), str(prev / LEDGER))
+    with pytest.warns(UserWarning, match="restored the results"):
+        assert run_sweep(spec, out, workers=1, progress=False, resume=True)["ran"] == {"ok": 0, "failed": 0}
+    assert not prev.exists() and len(cgsim.results.load(out).runs) == 24

@@ -66,6 +66,11 @@ def test_grid_management_and_stage_matched_government_each_keep_their_own_part()
     assert seen[8] == pytest.approx(min(1.0, base + add))   # grid alone
     assert seen[20] == pytest.approx(min(1.0, 0.6 + add))   # both: the stage's level plus the grid's part
     assert seen[50] == pytest.approx(0.6)                   # grid stopped: the stage's level, not 0.6 - add
+    # two periods of the grid, the later one listed first: the earlier one's stop leaves the later one's part
+    m = small_model(rng=1, weeks=30, policies=[{"name": "grid_management", "start_week": 10},
+                                               {"name": "grid_management", "start_week": 2, "end_week": 10}])
+    m.run()
+    assert m.street.gov_intensity == pytest.approx(min(1.0, base + add))
 
 
 def test_council_decides_issues_that_three_way_routing_sent_to_deliberation():

@@ -26,7 +26,7 @@ class StreetOffice(mesa.Agent):
         self.admin_load = admin_load
         self.evaluation_regime = evaluation_regime
         self.base_intensity = gov_intensity
-        self.intensity_shifts: dict[str, float] = {}  # by policy id: each policy's own change to the intensity
+        self.intensity_shifts: dict[object, float] = {}  # by policy instance: each one's own change
         self.absorbers: list = []  # objects with .absorb(hours) -> hours kept off the committee
         # multiplier on the pushed load set by a district's street office (1: a single community);
         # a community built inside a district finds its starting value on the model (``street_pressure``)
@@ -44,8 +44,9 @@ class StreetOffice(mesa.Agent):
     def gov_intensity(self, value: float) -> None:
         self.base_intensity = float(value)
 
-    def shift_intensity(self, key: str, delta: float | None) -> None:
-        """Set policy ``key``'s change to the intensity (``None``: remove it)."""
+    def shift_intensity(self, key: object, delta: float | None) -> None:
+        """Set the change to the intensity of ``key`` (the policy instance itself, so that two periods of one
+        policy never share an entry; ``None``: remove it)."""
         if delta is None:
             self.intensity_shifts.pop(key, None)
         else:

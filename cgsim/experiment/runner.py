@@ -101,9 +101,9 @@ def run_into_store(jobs: Iterable[dict], store: Store, *, executor: str, workers
             store.keep()  # the pool is open: what --overwrite replaces can go
             counts = execute(jobs, store, pool, total=total, done_before=done_before, progress=progress,
                              on_result=on_result, desc=desc)
-    except ConfigError:
-        # the pool never opened (e.g. no scheduler there): leave no new store behind, or the corrected
-        # command would meet "already holds results"
+    except BaseException:
+        # the pool never opened (no scheduler there, Ctrl-C while connecting, ...): leave no new store behind, or
+        # the corrected command would meet "already holds results", and give back what --overwrite set aside
         discard = not label and store.fresh
         raise
     finally:

@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -93,6 +94,7 @@ class Store:
                 resume: bool = False, overwrite: bool = False) -> Store:
         """A store ready to take runs: new, overwritten, or resumed after checking it holds this spec."""
         st = cls(root)
+        st._recover_previous()
         exists = (st.root / MANIFEST).is_file()
         if exists and resume:
             old = st.manifest()
@@ -113,8 +115,11 @@ class Store:
                               f"continue them, --overwrite to start again, or choose a new --out.")
         if exists:
             st._set_aside()
-        elif st.root.exists() and any(st.root.iterdir()) and not overwrite:
-            raise ConfigError(f"{st.root}: folder exists and is not empty. Choose a new --out or pass --overwrite.")
+        elif st.root.exists() and any(st.root.iterdir()):
+            if not overwrite:
+                raise ConfigError(f"{st.root}: folder exists and is not empty. Choose a new --out or pass "
+                                  f"--overwrite.")
+            st.clear()  # a store's files without its manifest: a new store must not take in their ledger
         st.fresh, st._made_dir = True, not st.root.exists()  # made by this call: ``discard`` may undo it
         st.root.mkdir(parents=True, exist_ok=True)
         design.to_parquet(st.root / DESIGN, index=False)
@@ -128,10 +133,12 @@ class Store:
             "status": {"ok": 0, "failed": 0, "pending": int(len(design))}})
         return st
 
-    def _own_files(self) -> list[Path]:
-        """The store's own files and the reports made from it (nothing else in the folder)."""
-        names = (MANIFEST, DESIGN, LEDGER) + REPORT_FILES + RUN_TABLES + ("figures",)
-        return [self.root / n for n in names if (self.root / n).exists()]
+    def _own_files(self, root: Path | None = None) -> list[Path]:
+        """The store's own files and the reports made from it (nothing else in the folder), the manifest last:
+        moved in this order, what is left behind by a process killed half-way is never a labelled store."""
+        root = self.root if root is None else root
+        names = (DESIGN, LEDGER) + REPORT_FILES + RUN_TABLES + ("figures", MANIFEST)
+        return [root / n for n in names if (root / n).exists()]
 
     def clear(self) -> None:
         """Remove the store's own files and the reports made from it."""
@@ -142,11 +149,33 @@ class Store:
         """``--overwrite``: move the old results into ``PREVIOUS`` rather than delete them, so that a run that
         cannot start (a pool that does not open) gives them back; ``keep`` deletes them once runs start."""
         prev = self.root / PREVIOUS
-        shutil.rmtree(prev, ignore_errors=True)  # left by a process killed before its runs started
         prev.mkdir()
         for f in self._own_files():
             f.rename(prev / f.name)
         self._previous = prev
+
+    def _restore(self, prev: Path) -> None:
+        """Move results set aside in ``prev`` back into the folder (manifest last) and remove ``prev``."""
+        for f in self._own_files(prev):
+            f.rename(self.root / f.name)
+        shutil.rmtree(prev, ignore_errors=True)
+
+    def _recover_previous(self) -> None:
+        """Results set aside by a process that stopped before its runs started (killed, interrupted) are the
+        folder's real results: they come back in place of the empty store made for them. Once a run has
+        finished in the new store (the ledger has a line) they were overwritten as asked, and go."""
+        prev = self.root / PREVIOUS
+        if not prev.is_dir():
+            return
+        if (prev / MANIFEST).is_file() and read_ledger(self.root):
+            shutil.rmtree(prev, ignore_errors=True)
+            return
+        if (prev / MANIFEST).is_file():  # set aside in full: what is in the folder is the empty new store
+            self.clear()
+        # else killed while setting aside (the manifest moves last): the rest of the old store is still here
+        self._restore(prev)
+        warnings.warn(f"{self.root}: restored the results an earlier --overwrite had set aside before it stopped "
+                      f"without starting any run.", stacklevel=3)
 
     def keep(self) -> None:
         """The new runs have started: the results they overwrite are deleted."""
@@ -162,9 +191,7 @@ class Store:
             self._ledger = None
         self.clear()
         if self._previous is not None:
-            for f in self._previous.iterdir():
-                f.rename(self.root / f.name)
-            self._previous.rmdir()
+            self._restore(self._previous)
             self._previous = None
         if self._made_dir and self.root.is_dir() and not any(self.root.iterdir()):
             self.root.rmdir()

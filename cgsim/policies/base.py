@@ -16,7 +16,7 @@ Hooks and what a policy may touch there (the model's levers):
 ``start`` / ``stop``        actors' settings: ``model.street`` (absorbers of
                             administrative work, ``evaluation_regime``,
                             ``gov_intensity`` through its own entry,
-                            ``shift_intensity(policy id, change)``),
+                            ``shift_intensity(self, change)``),
                             ``model.committee.extra_hours``,
                             ``model.committee_allocation`` (shares of free
                             hours), ``model.routing`` (+ ``model.issues.reroute``),

@@ -64,12 +64,12 @@ class GridManagement(Policy):
         q, grid, street = self.params, model.grid, model.street
         self.saved = (grid.per_grid, grid.visits_per_month)
         grid.per_grid, grid.visits_per_month = q.workers_per_grid, q.visits_per_month
-        street.shift_intensity(self.id, q.gov_intensity_added)
+        street.shift_intensity(self, q.gov_intensity_added)
         self.found = np.zeros(0, bool)
 
     def stop(self, model) -> None:
         model.grid.per_grid, model.grid.visits_per_month = self.saved
-        model.street.shift_intensity(self.id, None)
+        model.street.shift_intensity(self, None)
 
     def _household_visit_prob(self, model) -> np.ndarray:
         return model.grid.visit_prob(model.grid_households)[model.hierarchy.hh_grid]

@@ -140,7 +140,7 @@ class MicroFund(Policy):
             pr.stints += n
             pr.volunteers |= did
             pr.done = pr.stints >= self.params.volunteer_stints
-            if n and pr.issue >= 0:
+            if n and pr.issue >= 0 and book.status[pr.issue] == iss.OPEN:
                 # the model credited each stint to the issue its resident faces; on a project it is the project's
                 t = model.target_issue[did]
                 np.subtract.at(book.coproducers, t[t >= 0], 1)

@@ -60,7 +60,7 @@ class StageMatchedGovernment(Policy):
         self.shift = 0.0
 
     def stop(self, model) -> None:
-        model.street.shift_intensity(self.id, None)
+        model.street.shift_intensity(self, None)
 
     def target(self, stage: int) -> float:
         q = self.params
@@ -76,7 +76,7 @@ class StageMatchedGovernment(Policy):
             # its own change from the neighbourhood's level: other policies' changes (grid management) stay
             street = model.street
             self.shift = self.target(model.capacity_stage) - street.base_intensity
-            street.shift_intensity(self.id, self.shift)
+            street.shift_intensity(self, self.shift)
 
     def end_of_week(self, model) -> None:
         extra_hours = self.shift * self.params.gov_hours_full

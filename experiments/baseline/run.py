@@ -60,7 +60,8 @@ def main(argv=None) -> int:
     from cgsim.analysis.document import Document
 
     doc = Document("Baseline: surveyed vs simulated figures")
-    doc.p(f"Mean over {a.seeds} seeds of the first simulated year; 95% interval of the mean; range over seeds.")
+    doc.p(f"Mean over {a.seeds} seeds of the surveyed year of each preset (year 0 = the first simulated year); 95% "
+          f"interval of the mean; range over seeds.")
     doc.table(list(allt.columns), [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
                                    for row in allt.itertuples(index=False)])
     (out / "targets.md").write_text(doc.markdown(out), encoding="utf-8")
