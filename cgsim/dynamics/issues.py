@@ -140,6 +140,8 @@ class IssueBook:
         """A deliberative decision on issues ``ids`` (distinct): each gets the settlement boost of
         ``DECISION_VOICES`` voices and, unless it is a property matter (the firm's), passes to the deliberation
         resolver (COUNCIL) that carries decisions out."""
+        if len(ids) == 0:
+            return
         self.voices[ids] += DECISION_VOICES
         self.resolver[ids] = np.where(self.kind[ids] != PROPERTY, COUNCIL, self.resolver[ids])
 
