@@ -803,6 +803,7 @@ def Page():
     first = solara.use_memo(lambda: Session(policies=policies.value, **start), [])
     model = solara.use_reactive(first)  # SolaraViz's Reset replaces its value; the dashboard follows
     lang = LANG.value
+    solara.Title(t("title", lang))  # the browser tab's title
     with solara.AppBar():
         solara.ToggleButtonsSingle(value=LANG, classes=["cgsim-lang"],
                                    children=[solara.Button("EN", value="en", text=True, small=True),
