@@ -211,3 +211,16 @@ def test_a_survey_file_may_leave_the_preset_to_the_command_line(tmp_path):
     assert make_spec(f, "commodity_estate", "trust_gen_mean").preset == "commodity_estate"
     with pytest.raises(ConfigError, match="names no 'preset'.*--preset NAME"):
         make_spec(f, None, "trust_gen_mean")
+
+
+def test_a_survey_group_with_no_residents_is_refused_and_leaves_nothing_in_the_way(tmp_path, capsys):
+    """Figures of an empty group are NaN (docs/OUTPUTS.md): the calibration stops with a message naming the
+    group, and the corrected command can use the same --out (no evaluation was made there)."""
+    f = tmp_path / "s.yaml"
+    f.write_text("survey: s\ntitle: t\nsource: s\npreset: rural_village\ngroup: migrant\ntargets:\n"
+                 "  - {column: never_participated, value: 0.4, n: 100, source: Q1}\n", encoding="utf-8")
+    args = ["calibrate", "--survey", str(f), "--params", "trust_gen_mean", "--out", str(tmp_path / "o"),
+            "--seeds", "1", "--check-seeds", "0", "--max-evals", "2", "--workers", "1", "--quiet"]
+    assert cli(args + ["--set", "migrant_share=0.0"]) == 2
+    assert "group 'migrant' has no residents in a rural_village community" in capsys.readouterr().err
+    assert cli(args + ["--preset", "mianyang_2019"]) == 0

@@ -124,6 +124,9 @@ def _check_resume(spec: CalibrationSpec, out: Path, restart: bool) -> None:
     if restart:
         for f in (spec_file, log):
             f.unlink(missing_ok=True)
+    evaluated = log.is_file() and log.stat().st_size > 0
+    if spec_file.is_file() and not evaluated:
+        spec_file.unlink()  # a calibration stopped before its first evaluation: nothing to resume or protect
     if spec_file.is_file():
         old = json.loads(spec_file.read_text(encoding="utf-8"))
         if old.get("fingerprint") != spec.fingerprint():

@@ -42,6 +42,12 @@ def moments_one_seed(job: dict) -> dict:
     if row.empty:
         raise RuntimeError(f"no year {job['year']} / group {job['group']!r} in the simulated table")
     r = row.iloc[0]
+    if r["n"] == 0:  # its figures are NaN (docs/OUTPUTS.md): nothing to fit to
+        from ..scenarios import ConfigError
+
+        raise ConfigError(f"the survey's group {job['group']!r} has no residents in a {job['preset']} community "
+                          f"(seed {job['seed']}, values {job['values']}): its figures are undefined. Survey another "
+                          f"group, or choose a preset (--preset) where it lives.")
     return {"seed": job["seed"], "figures": [float(r[c]) for c in job["columns"]], "drift": drift.tolist()}
 
 
