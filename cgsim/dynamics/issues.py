@@ -59,7 +59,7 @@ class IssueBook:
         for name, dtype in (("building", np.int32), ("estate", np.int32), ("estate_wide", bool), ("kind", np.int8),
                             ("salience", np.float64), ("born", np.int32), ("status", np.int8),
                             ("disputed", bool), ("voices", np.int32), ("resolver", np.int8),
-                            ("coproducers", np.int32)):
+                            ("coproducers", np.int32), ("decided", bool)):
             grow(name, dtype)
         self.cap = cap
 
@@ -125,6 +125,7 @@ class IssueBook:
         self.born[sl] = week
         self.status[sl] = OPEN
         self.disputed[sl] = False
+        self.decided[sl] = False
         self.voices[sl] = 0
         self.coproducers[sl] = 0
         self.resolver[sl] = routing[kind]
@@ -137,11 +138,12 @@ class IssueBook:
         self.resolver[ids] = routing[self.kind[ids]]
 
     def decide(self, ids: np.ndarray) -> None:
-        """A deliberative decision on issues ``ids`` (distinct): each gets the settlement boost of
-        ``DECISION_VOICES`` voices and, unless it is a property matter (the firm's), passes to the deliberation
-        resolver (COUNCIL) that carries decisions out."""
+        """A deliberative decision on issues ``ids`` (distinct): each is marked ``decided``, gets the settlement
+        boost of ``DECISION_VOICES`` voices and, unless it is a property matter (the firm's), passes to the
+        deliberation resolver (COUNCIL) that carries decisions out."""
         if len(ids) == 0:
             return
+        self.decided[ids] = True
         self.voices[ids] += DECISION_VOICES
         self.resolver[ids] = np.where(self.kind[ids] != PROPERTY, COUNCIL, self.resolver[ids])
 

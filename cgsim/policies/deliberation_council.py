@@ -16,14 +16,15 @@ year; ``lot_seats`` residents are drawn for each session among the engaged
 and aware by a lottery stratified by resident group (one per group in turn).
 Invitees are asked, get a deliberation seat in their estate and
 ``invite_boost`` on the deliberation channel. The agenda is the
-``agenda_size`` most salient open community issues. Inclusiveness is the share
-of the community's resident groups (age x hukou x tenure) among those who
-attend; each agenda item is decided with chance quorum (attendance over half
-the seats, capped at 1) x (``decide_floor`` + (1 - ``decide_floor``) x
-inclusiveness); a decision gives the issue the settlement boost of ten voices and passes it to the
-deliberation resolver (COUNCIL), as the model's own meetings do. Issues already sent to deliberation
-by three-way routing are on the agenda until the council has decided them. Members who move away
-leave their seat empty until the yearly election. Legitimacy,
+``agenda_size`` most salient open community issues no deliberation (the
+council's or an estate meeting's) has decided yet, including those three-way
+routing sent to deliberation. Inclusiveness is the share of the community's
+resident groups (age x hukou x tenure) among those who attend; each agenda
+item is decided with chance quorum (attendance over half the seats, capped at
+1) x (``decide_floor`` + (1 - ``decide_floor``) x inclusiveness); a decision
+gives the issue the settlement boost of ten voices and passes it to the
+deliberation resolver (COUNCIL), as the model's own meetings do. Members who
+move away leave their seat empty until the yearly election. Legitimacy,
 a running mean of inclusiveness, sets how surely decisions are carried out:
 the COUNCIL settlement rate rises by ``council_fix_rate`` x legitimacy.
 Residents whose group sat at a session feel represented: their efficacy gains
@@ -88,7 +89,7 @@ class DeliberationCouncil(Policy):
         self.lot = np.zeros(pop.n, bool)
         self.legitimacy = 0.0
         self.session = False
-        self.decided = np.zeros(0, bool)  # by issue id: decided by the council already
+        self.n_decided = 0  # agenda items the council decided
         self._elect(model)
 
     def _elect(self, model) -> None:
@@ -141,15 +142,13 @@ class DeliberationCouncil(Policy):
         self.legitimacy += q.legitimacy_memory * (incl - self.legitimacy)
         self.attended_lot = int((came & self.lot).sum())
         self.represented = np.isin(self.cell, self.cell[came])
-        if self.decided.size < book.n:
-            self.decided = np.concatenate([self.decided, np.zeros(book.n - self.decided.size, bool)])
-        # not yet decided by the council: three-way routing may already have sent them to deliberation
-        cand = np.flatnonzero(book.open_mask & (book.kind[: book.n] == iss.COMMUNITY) & ~self.decided[: book.n])
+        # not decided yet (here or at an estate meeting): three-way routing may have sent them to deliberation
+        cand = np.flatnonzero(book.open_mask & (book.kind[: book.n] == iss.COMMUNITY) & ~book.decided[: book.n])
         agenda = cand[np.argsort(-book.salience[cand], kind="stable")[: q.agenda_size]]
         quorum = min(1.0, k / max(0.5 * (q.representatives + q.lot_seats), 1.0))
         u = model.uniform("deliberation_council:decide", q.agenda_size)[: agenda.size]
         done = agenda[u < quorum * (q.decide_floor + (1 - q.decide_floor) * incl)]
-        self.decided[done] = True
+        self.n_decided += done.size
         book.decide(done)
 
     def after_institutions(self, model) -> None:
