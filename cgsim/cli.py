@@ -139,7 +139,7 @@ def cmd_run(a) -> int:
 def cmd_presets(a) -> int:
     import textwrap
 
-    from .scenarios import GOVERNANCE, NEIGHBOURHOODS, _closest, governance_names, preset_names, read_yaml
+    from .scenarios import GOVERNANCE, NEIGHBOURHOODS, _closest, governance_names, one_line, preset_names, read_yaml
 
     kinds = (("Neighbourhood presets (configs/neighbourhoods):", NEIGHBOURHOODS, preset_names()),
              ("Governance presets (configs/governance):", GOVERNANCE, governance_names()))
@@ -148,15 +148,14 @@ def cmd_presets(a) -> int:
             if a.name in names:
                 d = read_yaml(folder / f"{a.name}.yaml")
                 print(f"{a.name} ({folder.name}/{a.name}.yaml)")
-                print(textwrap.fill(" ".join(str(d.get("description", "")).split()), 100, initial_indent="  ",
+                print(textwrap.fill(one_line(d.get("description", "")), 100, initial_indent="  ",
                                     subsequent_indent="  "))
                 for key in ("source", "calibration"):
                     if d.get(key):
                         print(f"  {key}: {d[key]}")
                 for pol in d.get("policies") or []:
                     print(f"  policy: {pol}")
-                settings = {k: v for k, v in (d.get("params") or d).items()
-                            if k not in ("description", "source", "calibration", "policies", "params", "name")}
+                settings = d.get("params") or {}
                 if settings:
                     print("  settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
                 return 0
@@ -170,7 +169,7 @@ def cmd_presets(a) -> int:
         print(title)
         for n in names:
             d = read_yaml(folder / f"{n}.yaml")
-            text = textwrap.shorten(" ".join(str(d.get("description", "")).split()), 100, placeholder=" ...")
+            text = textwrap.shorten(one_line(d.get("description", "")), 100, placeholder=" ...")
             print(f"  {n:26s} {text}")
     print("`cgsim presets NAME` shows one in full.")
     return 0

@@ -108,6 +108,16 @@ _UniqueKeyLoader.add_implicit_resolver(
 _UniqueKeyLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7]+$"), list("-+0"))
 
 
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def one_line(text: str) -> str:
+    """A YAML block of text as one line: runs of white space become one space, none between two Chinese
+    characters (a line break inside Chinese text is not a word break)."""
+    return _CJK_GAP.sub("", " ".join(str(text).split()))
+
+
 def read_yaml(path: Path, what: str = "config") -> dict:
     path = Path(path)
     if not path.is_file():

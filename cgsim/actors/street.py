@@ -40,10 +40,6 @@ class StreetOffice(mesa.Agent):
             return self.base_intensity
         return min(1.0, max(0.0, self.base_intensity + sum(self.intensity_shifts.values())))
 
-    @gov_intensity.setter
-    def gov_intensity(self, value: float) -> None:
-        self.base_intensity = float(value)
-
     def shift_intensity(self, key: object, delta: float | None) -> None:
         """Set the change to the intensity of ``key`` (the policy instance itself, so that two periods of one
         policy never share an entry; ``None``: remove it)."""

@@ -28,6 +28,10 @@ class FailedRuns(RuntimeError):
     for any failed run; 2 is kept for config mistakes)."""
 
 
+#: the indices SALib gives per method, as the indices table holds them
+INDICES = {"morris": ("mu", "mu_star", "sigma", "mu_star_conf"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
+
+
 def point_means(summary: pd.DataFrame, n_points: int) -> pd.DataFrame:
     """Replicate means per point, outcome and group: ``point, outcome, group, value, replicates`` (runs with a
     value) and ``empty`` (finished runs without one: the group had no residents there, docs/OUTPUTS.md)."""
@@ -89,28 +93,25 @@ def analyse(spec, res) -> tuple[pd.DataFrame, pd.DataFrame]:
         for group in spec.outputs.groups:
             sel = means[(means["outcome"] == outcome) & (means["group"] == group)].sort_values("point")
             y = sel["value"].to_numpy(float) if len(sel) else np.full(n_points, np.nan)
-            if len(sel) and np.isnan(y).all() and (sel["empty"] > 0).any():
+            empty = bool(len(sel) and np.isnan(y).all() and (sel["empty"] > 0).any())
+            if empty:
                 # the runs finished, the group has no residents: nothing to analyse, which is not a failure
                 warnings.warn(f"{outcome} ({group}): the group has no residents in this community, so it has no "
                               f"{outcome} to analyse; its indices are NaN. Drop it from outputs.groups.",
                               stacklevel=2)
-                rows += [{"outcome": outcome, "group": group, "factor": f, **dict.fromkeys(
-                    ("mu", "mu_star", "sigma", "mu_star_conf") if sa["method"] == "morris" else
-                    ("S1", "S1_conf", "ST", "ST_conf"), np.nan), "failed_points": 0, "dropped_points": 0,
-                    "imputed_points": 0, "partial_points": 0, "empty_group": True} for f in problem["names"]]
-                continue
-            keep, y, note = _handle_failures(y, block, sa["on_failure"], f"{outcome} ({group})")
+                note = {"failed_points": 0, "dropped_points": 0, "imputed_points": 0}
+                si = {k: np.full(d, np.nan) for k in INDICES[sa["method"]]}
+            else:
+                keep, y, note = _handle_failures(y, block, sa["on_failure"], f"{outcome} ({group})")
+                if sa["method"] == "morris":
+                    si = morris.analyze(problem, X[keep], y[keep], num_levels=sa["num_levels"], seed=spec.design_seed)
+                else:
+                    si = sobol.analyze(problem, y[keep], calc_second_order=sa["second_order"], seed=spec.design_seed)
             note["partial_points"] = int(((sel["replicates"] > 0) & (sel["replicates"] < len(spec.seeds))).sum()) \
                 if len(sel) else 0
-            if sa["method"] == "morris":
-                si = morris.analyze(problem, X[keep], y[keep], num_levels=sa["num_levels"], seed=spec.design_seed)
-                cols = {k: si[k] for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
-            else:
-                si = sobol.analyze(problem, y[keep], calc_second_order=sa["second_order"], seed=spec.design_seed)
-                cols = {k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}
             for i, f in enumerate(problem["names"]):
                 rows.append({"outcome": outcome, "group": group, "factor": f,
-                             **{k: float(v[i]) for k, v in cols.items()}, **note, "empty_group": False})
+                             **{k: float(si[k][i]) for k in INDICES[sa["method"]]}, **note, "empty_group": empty})
     return pd.DataFrame(rows), means
 
 

@@ -29,14 +29,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..scenarios import (DEFAULT_WEEKS, MAX_WEEKS, ConfigError, ConfigWarning, _check_int, _closest, _where,
-                         late_policies, load_preset, make_config, preset_names, read_yaml)
+                         late_policies, load_preset, make_config, one_line, preset_names, read_yaml)
 from .outputs import Outputs, parse_outputs
 
 LANGS = ("en", "zh")
@@ -45,16 +44,6 @@ BASE_KEYS = ("name", "title", "description", "preset", "governance", "weeks", "p
 EXPERIMENT_KEYS = BASE_KEYS + ("baseline", "scenarios")
 SCENARIO_KEYS = ("name", "label", "description", "governance", "policies", "params")
 MAX_SEED = 2**32 - 1
-
-
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
-_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
-
-
-def one_line(text: str) -> str:
-    """A YAML block of text as one line: runs of white space become one space, none between two Chinese
-    characters (a line break inside Chinese text is not a word break)."""
-    return _CJK_GAP.sub("", " ".join(str(text).split()))
 
 
 def spec_hash(spec: dict) -> str:
