@@ -73,3 +73,18 @@ def test_executor_option_errors():
     with pytest.raises(ConfigError, match="only applies with --executor dask"):
         with make_pool("local", scheduler="tcp://x:1"):
             pass
+
+
+def test_reports_name_every_kind_of_pool_in_chinese():
+    """``pool_text`` reads the labels the pools make: each comes out in Chinese, none falls back to English."""
+    from cgsim.analysis.labels import pool_text
+
+    labels = []
+    for workers in (1, 2):
+        with make_pool("local", workers) as pool:
+            labels.append(pool.label)
+    labels.append("dask tcp://10.0.0.1:8786 (4 threads)")  # the form make_pool gives a Dask cluster
+    for label in labels:
+        zh = pool_text(label, "zh")
+        assert zh != label and not any(w in zh for w in ("process", "thread")), label
+        assert pool_text(label, "en") == label
