@@ -46,7 +46,11 @@ def _fmt_range(lo, hi, choices=None) -> str:
 
 
 def _check_out(out: str) -> None:
-    """``--out`` is checked before anything runs: a run whose results cannot be written is a run lost."""
+    """``--out`` is checked before anything runs: a run whose results cannot be written is a run lost. The
+    nearest folder that exists must take a new folder: one is made there and removed again (permission bits
+    alone do not tell, e.g. for root or on a read-only file system)."""
+    import tempfile
+
     path = Path(out)
     if not str(out).strip():
         raise ConfigError("--out '': give an output folder (e.g. --out results/run1).")
@@ -54,7 +58,40 @@ def _check_out(out: str) -> None:
         if parent.exists():
             if not parent.is_dir():
                 raise ConfigError(f"--out {out}: {parent} is a file, not a folder.")
+            try:
+                Path(tempfile.mkdtemp(prefix=".cgsim-probe-", dir=parent)).rmdir()
+            except OSError as e:
+                raise ConfigError(f"--out {out}: cannot write in {parent} ({e.strerror or e}). Choose a folder "
+                                  f"you can write to, e.g. --out results/run1.") from None
             break
+
+
+class _Once(argparse.Action):
+    """Mixed into an option's action: an option with a value may be given once. argparse would keep the last
+    of ``--weeks 2 --weeks 3`` without a word; which one the user meant is not ours to guess."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given", {})
+        if self.dest in given:
+            parser.error(f"argument {option_string}: given twice ({given[self.dest]!r}, then {values!r}); "
+                         f"give it once")
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _StoreOnce(_Once, argparse._StoreAction):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """``ArgumentParser`` whose options with a value refuse to be given twice (``--set`` is repeatable by
+    design; a yes/no flag given twice means the same thing twice)."""
+
+    def add_argument(self, *args, **kw):
+        act = super().add_argument(*args, **kw)
+        if act.option_strings and type(act) is argparse._StoreAction:
+            act.__class__ = _StoreOnce
+        return act
 
 
 def _drop_stale_figure(a) -> None:
@@ -424,7 +461,7 @@ def _add_pool_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="cgsim", description="Community-governance participation and trust simulator.")
+    ap = _Parser(prog="cgsim", description="Community-governance participation and trust simulator.")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run one configuration and write its results")
     r.add_argument("config", help="preset name, YAML run config, or district config (a top-level "
@@ -501,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.showwarning = _show_warning
     args = build_parser().parse_args(argv)
+    vars(args).pop("_given", None)
     args.argv = list(sys.argv[2:] if argv is None else argv[1:])
     try:
         return args.fn(args)

@@ -227,6 +227,40 @@ def test_cli_checks_out_and_groups_before_running(tmp_path, capsys):
     assert json.loads((run1 / "meta.json").read_text())["config"]["preset"] == "karamay_2016"
 
 
+@pytest.mark.parametrize("argv, flag", [
+    (["run", "mianyang_2019", "--weeks", "2", "--weeks", "3", "--out", "o"], "--weeks"),
+    (["run", "mianyang_2019", "--out", "a", "--out", "b"], "--out"),
+    (["compare", "x.yaml", "--out", "o", "--workers", "1", "--workers", "2"], "--workers"),
+    (["calibrate", "--survey", "s", "--params", "a", "--params", "b", "--out", "o"], "--params"),
+])
+def test_cli_refuses_an_option_given_twice(argv, flag, capsys):
+    """argparse keeps the last of two values without a word; the user meant one of them, not ours to guess."""
+    from cgsim.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: given twice" in err and "give it once" in err and "Traceback" not in err
+
+
+def test_cli_repeatable_options_stay_repeatable():
+    from cgsim.cli import build_parser
+
+    a = build_parser().parse_args(["calibrate", "--survey", "s", "--params", "a", "--out", "o", "--set", "x=1",
+                                   "--set", "y=2", "--quiet", "--quiet"])
+    assert a.set == ["x=1", "y=2"] and a.quiet
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (a folder nobody can write in)")
+def test_cli_refuses_an_out_it_cannot_write_before_running(capsys):
+    from cgsim.cli import main
+
+    assert main(["run", "mianyang_2019", "--weeks", "2", "--out", "/proc/cgsim-out"]) == 2
+    out = capsys.readouterr()
+    assert "--out /proc/cgsim-out: cannot write in /proc" in out.err and out.out == ""  # nothing ran
+
+
 def test_presets_and_params_show_one_in_full():
     r = _cli("presets", "co_creation")
     assert r.returncode == 0 and "policy: {'name': 'micro_fund'}" in r.stdout and "source: 000" in r.stdout
