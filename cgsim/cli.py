@@ -308,7 +308,7 @@ def _guarded(fn, *args, **kw):
         return fn(*args, **kw)
     except (RunAborted, FailedRuns) as e:
         if getattr(e, "result", None) is not None:
-            _print_status(e.result)
+            _print_status(e.result, kw.get("lang") or "en")
         print(f"cgsim: error: {e}", file=sys.stderr)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
@@ -317,8 +317,18 @@ def _guarded(fn, *args, **kw):
         raise SystemExit(130) from None
 
 
-def _print_status(res: dict) -> None:
+def _print_status(res: dict, lang: str = "en") -> None:
+    """Runs done, failed and pending, time and pool, in the report's language."""
     st = res["status"]
+    if lang == "zh":
+        from .analysis.labels import pool_text
+
+        print(f"{st['ok']} 次运行成功，{st['failed']} 次失败，{st['pending']} 次未运行；用时 {res['wall_seconds']:.1f} 秒，"
+              f"{pool_text(res['pool'], 'zh')}", file=sys.stderr)
+        if st["failed"]:
+            print(f"cgsim：{st['failed']} 次运行失败，错误记录在 runs.jsonl（cgsim.results.load(DIR).failed）；修正后用同一命令"
+                  f"加 --resume --retry-failed 只重跑这些运行", file=sys.stderr)
+        return
     print(f"{st['ok']} runs ok, {st['failed']} failed, {st['pending']} pending; {res['wall_seconds']:.1f} s on "
           f"{res['pool']}", file=sys.stderr)
     if st["failed"]:
@@ -342,7 +352,7 @@ def cmd_compare(a) -> int:
     exp = load_experiment(a.experiment)
     lang = a.lang or exp.language
     res = _guarded(run_compare, exp, a.out, lang=lang, **_pool_args(a))
-    _print_status(res)
+    _print_status(res, lang)
     eff = res["effects"]
     key = eff[eff["group"] == ("all" if "all" in exp.outputs.groups else exp.outputs.groups[0])]
     labels = {s.name: s.label[lang] for s in exp.scenarios}
@@ -352,7 +362,10 @@ def cmd_compare(a) -> int:
             mark = " *" if r.clear else ""
             effect = fmt_effect(r.effect, r.ci_low, r.ci_high, r.outcome, lang)
             print(f"  {_pad(outcome_label(r.outcome, lang), 48)} {effect}{mark}")
-    print(f"wrote {res['report_html']} and {res['report_md'].name} (figures/, effects.csv, summary.csv)")
+    if lang == "zh":
+        print(f"已写入 {res['report_html']} 和 {res['report_md'].name}（另有 figures/、effects.csv、summary.csv）")
+    else:
+        print(f"wrote {res['report_html']} and {res['report_md'].name} (figures/, effects.csv, summary.csv)")
     return _exit_status(res)
 
 

@@ -119,6 +119,18 @@ def test_chinese_report_resume_and_refusals(compared):
         run_compare(other, out, workers=1, progress=False, resume=True)
 
 
+def test_chinese_console(compared, capsys):
+    """Under --lang zh the console speaks Chinese too: status, comparison lines and what was written."""
+    from cgsim.cli import main
+
+    exp, res, out = compared
+    assert main(["compare", str(out.parent / "tiny.yaml"), "--out", str(out), "--resume", "--lang", "zh",
+                 "--workers", "1", "--no-progress"]) == 0
+    got = capsys.readouterr()
+    assert "6 次运行成功，0 次失败，0 次未运行" in got.err and "本进程" in got.err and "runs ok" not in got.err
+    assert "居站分设 对比 现状：" in got.out and "已写入" in got.out and "wrote" not in got.out
+
+
 def test_summarise_windows():
     w = pd.DataFrame({"week": [0, 1, 2, 3] * 2, "group": ["all"] * 4 + ["migrant"] * 4,
                       "rate_any": [1.0, 2.0, 3.0, 4.0, 0, 0, 0, 8.0]})
