@@ -467,7 +467,11 @@ class DistrictModel(mesa.Model):
         out: dict[str, float] = {}
         for key in self.communities[0].latest:
             vals = np.array([c.latest[key] for c in self.communities], float)
-            out[key] = float(vals.sum()) if key in SUM_COLUMNS else float(w @ vals)
+            if key in SUM_COLUMNS:
+                out[key] = float(vals.sum())
+            else:  # weighted over the communities that have the measure (trust_firm: those with a firm)
+                ok = np.isfinite(vals)
+                out[key] = float(w[ok] @ vals[ok] / w[ok].sum()) if ok.any() else float("nan")
         out["street_pressure"] = float(w @ np.array([c.street.pressure for c in self.communities]))
         out["n_residents"] = float(self.sizes.sum())
         return out
@@ -534,10 +538,15 @@ def aggregate(per: pd.DataFrame, key: str) -> pd.DataFrame:
     n = per["n"].to_numpy(float)
     wsum = per[idx].copy()
     wsum["n"] = n
+    # each measure is weighted over the communities that have it: a group no community has is NaN, and so is
+    # trust_firm where no community has a firm (and communities without one do not count toward it)
     for c in resident:
-        wsum[c] = per[c].to_numpy(float) * n
+        v = per[c].to_numpy(float)
+        ok = np.isfinite(v)
+        wsum[c] = np.where(ok, v, 0.0) * n
+        wsum[f"_n_{c}"] = np.where(ok, n, 0.0)
     g = wsum.groupby(idx, sort=False).sum()
-    res = g[resident].div(g["n"].where(g["n"] > 0), axis=0)  # NaN for a group no community has
+    res = pd.DataFrame({c: g[c] / g[f"_n_{c}"].where(g[f"_n_{c}"] > 0) for c in resident}, index=g.index)
     res.insert(0, "n", g["n"].astype(np.int64))
     res = res.reset_index()
 

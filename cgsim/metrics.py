@@ -31,6 +31,7 @@ WEEKLY_RESIDENT = {
     "trust_strangers": "Share whose generalised trust in neighbours is >= 0.5 (003 例6 Q24 definition).",
     "trust_neighbours": "Mean generalised trust in neighbours (0-1).",
     "trust_committee": "Mean institutional trust in the residents' committee (0-1).",
+    "trust_firm": "Mean trust in the property firm (0-1); empty (NaN) where no firm serves the community.",
     "efficacy": "Mean perceived efficacy, 'sense of real control' (0-1).",
     "satisfaction": "Mean satisfaction with services and surroundings (0-1).",
     "belonging": "Mean sense of belonging (0-1).",
@@ -68,6 +69,7 @@ YEARLY_RESIDENT = {
     "trust_strangers": "Share with generalised trust >= 0.5 at year end (003 例6 Q24).",
     "trust_neighbours": "Mean generalised trust at year end.",
     "trust_committee": "Mean trust in the committee at year end.",
+    "trust_firm": "Mean trust in the property firm at year end (NaN where there is no firm).",
     "efficacy": "Mean efficacy at year end.",
     "satisfaction": "Mean satisfaction at year end.",
     "sees_rc_as_government": "Share seeing the committee as a government agent at year end (003 例6 Q25).",
@@ -122,7 +124,10 @@ _BOOL_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
     "rate_activity", "rate_voice", "rate_deliberation", "rate_coproduction", "rate_any", "aware", "asked",
     "trust_strangers", "sees_rc_as_government", "stage_wait_and_see", "stage_attentive", "stage_active")]
 _FLOAT_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
-    "trust_neighbours", "trust_committee", "efficacy", "satisfaction", "belonging")]
+    "trust_neighbours", "trust_committee", "efficacy", "satisfaction", "belonging", "trust_firm")]
+#: measures that exist only where a property firm serves the community (NaN elsewhere)
+_FIRM_WEEKLY = list(WEEKLY_RESIDENT).index("trust_firm")
+_FIRM_YEARLY = list(YEARLY_RESIDENT).index("trust_firm")
 
 
 class Recorder:
@@ -183,12 +188,15 @@ class Recorder:
         F[2] = pop.efficacy
         F[3] = pop.satisfaction
         F[4] = pop.belonging
+        F[5] = pop.trust_firm
         means = np.empty((self.sizes.size, len(WEEKLY_RESIDENT)))
         means[:, _BOOL_COLUMNS] = (B.view(np.uint8).astype(self._count_dtype) @ self._groups_counts).T
         means[:, _FLOAT_COLUMNS] = (F @ self._groups_t).T
         means *= self._inv[:, None]
         if self._empty.size:
             means[self._empty] = np.nan
+        if not self.model.firm.present:
+            means[:, _FIRM_WEEKLY] = np.nan
         return means
 
     def _cross_ties(self) -> int:
@@ -257,8 +265,8 @@ class Recorder:
         act = c[:, ACT]
         voice = c[:, VOICE]
         cols = [tot == 0, (tot >= 1) & (tot <= 5), tot > 5, act == 0, voice == 0, voice == 1, voice == 2,
-                voice >= 3, ~pop.aware, pop.trust_gen >= 0.5, pop.trust_gen, pop.trust_rc, pop.efficacy,
-                pop.satisfaction, pop.admin_perception >= 0.5]
+                voice >= 3, ~pop.aware, pop.trust_gen >= 0.5, pop.trust_gen, pop.trust_rc, pop.trust_firm,
+                pop.efficacy, pop.satisfaction, pop.admin_perception >= 0.5]
         X = np.column_stack(cols).astype(np.float64)
         means = (self.S @ X) * self._inv[:, None]
         sums = self.S @ np.column_stack([act, tot, (act > 0), (act > 0) * self.vulnerable])
@@ -269,6 +277,8 @@ class Recorder:
         active = (self.S @ (pop.stage == ACTIVE).astype(np.float64)) * self._inv
         res = np.column_stack([means, shallow, vuln, part, epr, active])
         res[self._empty] = np.nan
+        if not m.firm.present:
+            res[:, _FIRM_YEARLY] = np.nan
         self.yearly_res.append(res)
 
         year = m.week // 52
@@ -311,7 +321,7 @@ class Recorder:
         return df
 
     def yearly_frame(self) -> pd.DataFrame:
-        cols = list(YEARLY_RESIDENT)[:15] + ["shallow_share", "vulnerable_share_of_participants"] + \
+        cols = list(YEARLY_RESIDENT)[:16] + ["shallow_share", "vulnerable_share_of_participants"] + \
             [f"participants_{c}" for c in CHANNEL_NAMES] + ["events_per_resident", "stage_active"]
         return self._frame(self.yearly_res, self.yearly_com, cols, "year")
 

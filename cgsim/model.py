@@ -119,9 +119,11 @@ class CommunityModel(mesa.Model):
         self.extra_cultivation_hours = 0.0
         self.moved = np.zeros(pop.n, bool)     # residents replaced by newcomers this week
         self.grid_hit = np.zeros(pop.n, bool)  # residents whose household a grid worker visited this week
-        self._attended_window = np.zeros(pop.n, bool)
-        self._active_window = np.zeros(pop.n, bool)
+        # since the last tie update: weeks each resident attended an activity, and one bit per week they took part
+        self._attended_weeks = np.zeros(pop.n, np.uint8)
+        self._active_weeks = np.zeros(pop.n, np.uint8)
         self.tie_venue = pop.estate  # where co-attendance makes ties; a community centre may widen it
+        self._venue_cursor = [0, hier.n_estates // 2]  # next estate for the committee's activities / meetings
         self.cost_week: dict[str, float] = {}
         self.costs_total: dict[str, float] = {}
 
@@ -223,7 +225,7 @@ class CommunityModel(mesa.Model):
             ngo_hit = outreach.targeted_contacts(self.ngo.contacts(p), target, u_res[1])
             outreach.apply_contacts(pop, ngo_hit, p.awareness_on_contact, aware_u)
         party_hit = outreach.peer_asks(net, self.party.askers(pop), self.party.outreach_rate, u_res[2])
-        pop.asked |= party_hit
+        outreach.apply_contacts(pop, party_hit, p.awareness_on_contact, aware_u)  # as any contact (§3.2)
         if p.awareness_spread > 0:
             outreach.spread_awareness(pop, net, p.awareness_spread, u_res[3])
 
@@ -259,7 +261,10 @@ class CommunityModel(mesa.Model):
         answered, ignored = self._answer_voices(g_inst.random(pop.n))
         self._hold_meetings(ev[:, DELIB], g_inst.random(self.hierarchy.n_estates))
         self._owners_act()
-        self.resolver_rate[:] = [p.rc_fix_base * rc.response_capacity, self.firm.fix_rate(), p.gov_fix_base,
+        oc = np.array([o.formed for o in self.owners_committees], float)
+        firm_rate = self.firm.fix_rate(oc)  # per estate; the community's base rate is the rate without a committee
+        firm_base = float(self.firm.fix_rate(np.zeros(1))[0])
+        self.resolver_rate[:] = [p.rc_fix_base * rc.response_capacity, firm_base, p.gov_fix_base,
                                  p.rc_fix_base * rc.response_capacity, p.self_fix_base * self.capacity]
 
         # 5. outcomes
@@ -267,41 +272,47 @@ class CommunityModel(mesa.Model):
         distrust = 1.0 - np.bincount(pop.estate, pop.trust_rc, self.hierarchy.n_estates) / np.maximum(
             self.building_of_estate_count, 1)
         settled = self.issues.settle(p, w, self.streams.gen("settle", w), self.resolver_rate, distrust,
-                                     self.firm.embeddedness)
+                                     self.firm.embeddedness, firm_extra_estate=firm_rate - firm_base)
         settled_touch = self.issues.affected(settled, pop.building, pop.estate)
         dispute_touch = self.issues.affected(self.issues.new_dispute_ids, pop.building, pop.estate)
-        # settled community matters improve their building's shared goods, more when residents co-produced
-        fixed = settled[self.issues.kind[settled] == iss.COMMUNITY]
-        gain = np.where(self.issues.coproducers[fixed] > 0, 0.05, 0.02)
-        np.add.at(self.public_good, self.issues.building[fixed], gain)
+        firm_settled = firm_disputed = None
+        if self.firm.present:  # the firm's own record: property matters it settled, or that became disputes
+            book = self.issues
+            firm_settled = book.affected(settled[book.resolver[settled] == iss.FIRM], pop.building, pop.estate)
+            nd = book.new_dispute_ids
+            firm_disputed = book.affected(nd[book.resolver[nd] == iss.FIRM], pop.building, pop.estate)
+        # settled community matters improve their building's shared goods (an estate-wide matter: every building of
+        # the estate's), more when residents co-produced (MODEL.md §3.5)
+        self.public_good += self.issues.public_good_gain(settled)
         self.public_good -= p.public_good_depreciation * self.public_good
         np.clip(self.public_good, 0, 1, out=self.public_good)
 
         # 6. learning, ladder, ties
         self._hook("before_learning")
-        oc = np.array([o.formed for o in self.owners_committees], float)
-        service_b = (0.5 * self.firm.service_level(oc)[self.issues.building_estate] + 0.3 * self.public_good
+        oc = np.array([o.formed for o in self.owners_committees], float)  # as it stands after this week's hooks
+        firm_service_e = self.firm.service_level(oc)
+        service_b = (0.5 * firm_service_e[self.issues.building_estate] + 0.3 * self.public_good
                      + 0.2 * (1.0 - sal_b))  # per building, as every term is
         service = service_b[pop.building]
+        firm_service = firm_service_e[pop.estate] if self.firm.present else None
         rc_contact = asked_rc | ev[:, VOICE] | ev[:, ACT] | ev[:, DELIB]
         learning.update_attitudes(p, pop, net, answered=answered, ignored=ignored, settled_touch=settled_touch,
                                   dispute_touch=dispute_touch, attended=ev[:, ACT], rc_contact=rc_contact,
-                                  admin_share=rc.admin_share, service=service)
+                                  admin_share=rc.admin_share, service=service, firm_settled_touch=firm_settled,
+                                  firm_dispute_touch=firm_disputed, firm_service=firm_service)
         learning.update_habits(p, pop, ev)
         self.share_active = net.share(participated)
         u_lad = self.uniform("ladder", (3, pop.n))
         learning.update_ladder(p, pop, self.share_active, self.group_base, answered=answered, ignored=ignored,
                                u_up=u_lad[0], u_active=u_lad[1], u_down=u_lad[2])
-        self._attended_window |= ev[:, ACT]
-        self._active_window |= participated
-        if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # ties change every four weeks, at four weeks' rates
+        self._attended_weeks += ev[:, ACT]
+        self._active_weeks |= participated.view(np.uint8) << np.uint8(w % TIE_INTERVAL)
+        if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # ties change every four weeks, by what happened in each of them
             g_ties = self.streams.gen("ties", w)
-            learning.form_ties(net, pop, self._attended_window, p.tie_form_rate * TIE_INTERVAL, g_ties,
-                               venue=self.tie_venue)
-            learning.decay_ties(net, self._active_window, 1 - (1 - p.tie_decay) ** TIE_INTERVAL,
-                                g_ties.random(net.n_ties))
-            self._attended_window[:] = False
-            self._active_window[:] = False
+            learning.form_ties(net, pop, self._attended_weeks, p.tie_form_rate, g_ties, venue=self.tie_venue)
+            learning.decay_ties(net, self._active_weeks, TIE_INTERVAL, p.tie_decay, g_ties.random(net.n_ties))
+            self._attended_weeks[:] = 0
+            self._active_weeks[:] = 0
 
         # 7. capacity, turnover, costs, metrics
         deep = (np.count_nonzero(ev[:, DELIB]) + np.count_nonzero(ev[:, COPROD])) / pop.n
@@ -311,7 +322,9 @@ class CommunityModel(mesa.Model):
                                    admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity)
         self.capacity_stage = cap.stage_of(p, self.capacity)
         self.moved = turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w),
-                                   self.move_rate)
+                                   self.move_rate, admin_share=rc.admin_share)
+        self._attended_weeks[self.moved] = 0  # a newcomer's tie window starts with them
+        self._active_weeks[self.moved] = 0
         self.add_cost("committee", rc.total_hours * p.cost_staff_hour)
         if self.grid.per_grid > 0:
             self.add_cost("grid_workers", self.grid.workers * 40.0 * p.cost_staff_hour)
@@ -329,8 +342,10 @@ class CommunityModel(mesa.Model):
         p, pop, rc = self.params, self.population, self.committee
         ne = self.hierarchy.n_estates
         self.seats[:] = 0.0
-        start = (self.week * max(rc.n_activities, 1)) % ne
-        act_estates = (start + np.arange(rc.n_activities)) % ne
+        # activities and meetings go round the estates in turn (each from where the last week's stopped), so every
+        # estate gets its share whatever the counts per week; meetings start half-way round from activities
+        act_estates = (self._venue_cursor[0] + np.arange(rc.n_activities)) % ne
+        self._venue_cursor[0] = (self._venue_cursor[0] + rc.n_activities) % ne
         _add_seats(self.seats[0], act_estates, p.activity_capacity, ne)
         opp = self.opportunity
         opp[:] = False
@@ -344,8 +359,8 @@ class CommunityModel(mesa.Model):
         voice &= salience > 0
         voice |= u_need < p.personal_need_rate   # or a personal need
         opp[:, VOICE] = voice
-        m_start = (self.week * 7 + 3) % ne
-        meet_estates = (m_start + np.arange(rc.n_meetings)) % ne
+        meet_estates = (self._venue_cursor[1] + np.arange(rc.n_meetings)) % ne
+        self._venue_cursor[1] = (self._venue_cursor[1] + rc.n_meetings) % ne
         _add_seats(self.seats[1], meet_estates, p.meeting_capacity, ne)
         for o in self.owners_committees:  # owners' meetings, monthly, in estates with a committee
             if o.formed and self.week % 4 == o.estate % 4:

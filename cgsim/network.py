@@ -150,6 +150,10 @@ class SocialNetwork:
     def n_ties(self) -> int:
         return int(self.src.size)
 
+    def sum_over_ties(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (float32) over each resident's ties; a new float32 array."""
+        return self._matvec(values.astype(np.float32, copy=False))
+
     def count(self, flags: np.ndarray) -> np.ndarray:
         """Number of neighbours with ``flags`` set, per resident."""
         return self._matvec(flags.astype(np.float32))

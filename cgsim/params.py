@@ -126,10 +126,10 @@ class ModelParams(NoCoercion):
     homophily: float = p(1.0, 0.0, 5.0, "log-odds per differing attribute", ASSUMPTION,
                          "How much less likely a tie is per differing attribute (age group, hukou, tenure).",
                          "network")
-    tie_form_rate: float = p(0.05, 0.0, 1.0, "new ties per attendee-week", ASSUMPTION,
-                             "New ties formed per participant at shared activities in an estate.", "network")
-    tie_decay: float = p(0.002, 0.0, 0.1, "per week", ASSUMPTION,
-                         "Weekly chance that a non-kin tie without shared activity lapses.", "network")
+    tie_form_rate: float = p(0.1, 0.0, 1.0, "new ties per attendee-week", ASSUMPTION,
+                             "New ties formed per participant per week of shared activities in an estate.", "network")
+    tie_decay: float = p(0.002, 0.0, 0.1, "per quiet week", ASSUMPTION,
+                         "Chance that a non-kin tie lapses in a week in which neither end takes part.", "network")
 
     # ---- initial attitudes --------------------------------------------------
     trust_gen_mean: float = p(0.40, 0.0, 1.0, "0-1 scale", "003 例6 Q24 (31% trust strangers)",
@@ -138,12 +138,15 @@ class ModelParams(NoCoercion):
                             "Spread of generalised trust at start.", "attitudes")
     trust_rc_mean: float = p(0.50, 0.0, 1.0, "0-1 scale", ASSUMPTION,
                              "Mean trust in the residents' committee at start.", "attitudes")
+    trust_firm_mean: float = p(0.45, 0.0, 1.0, "0-1 scale", "MODEL.md §2 (trust in the property firm); assumption",
+                               "Mean trust in the property firm at start, where a firm serves the community.",
+                               "attitudes")
     efficacy_mean: float = p(0.35, 0.0, 1.0, "0-1 scale", "003 例6 M14 (no real sense of control)",
                              "Mean perceived efficacy at start.", "attitudes")
     belonging_mean: float = p(0.45, 0.0, 1.0, "0-1 scale", ASSUMPTION,
                               "Mean sense of belonging at start.", "attitudes")
     attitude_sd: float = p(0.15, 0.0, 0.5, "0-1 scale", ASSUMPTION,
-                           "Spread of RC trust, efficacy and belonging at start.", "attitudes")
+                           "Spread of trust in the RC and the firm, efficacy and belonging at start.", "attitudes")
     admin_perception_bias_sd: float = p(0.25, 0.0, 1.0, "0-1 scale", "003 例6 Q25 (>70.54%)",
                                         "Spread of residents' reading of how administrative the RC is.",
                                         "attitudes")
@@ -201,7 +204,8 @@ class ModelParams(NoCoercion):
                             "Property firm's service quality (chance to fix a property issue each week, scaled).",
                             "property")
     firm_embeddedness: float = p(0.3, 0.0, 1.0, "0-1 scale", "003 例10 (staff who know residents)",
-                                 "How far firm staff know residents; fewer property disputes turn into petitions.", "property")
+                                 "How far firm staff know residents: they settle property matters early (the firm's rate "
+                                 "x (1 + this)) and fewer property disputes turn into petitions.", "property")
     firm_obstruction: float = p(0.5, 0.0, 1.0, "0-1 scale", "001 M18",
                                 "How much the firm obstructs an owners' committee forming.", "property")
     oc_threshold: float = p(0.12, 0.0, 1.0, "share of owners", "001 M18; 003 例2",
@@ -210,8 +214,9 @@ class ModelParams(NoCoercion):
                                    "How much a trusted organiser lowers the owners' threshold.", "property")
 
     # ---- party organisation, NGOs, grid workers ---------------------------
-    party_outreach: float = p(0.05, 0.0, 1.0, "contacts per engaged member-week", "003 例9 (老面孔)",
-                              "Neighbours an engaged retired Party member asks to join, per week.", "actors")
+    party_outreach: float = p(0.3, 0.0, 3.0, "contacts per engaged member-week", "003 例9 (老面孔); assumption",
+                              "Neighbours an engaged retired Party member asks to join, per week, spread over their ties; "
+                              "the asked also learn of the committee, as from any contact.", "actors")
     ngo_staff: int = p(0, 0, 50, "social workers", "001 §1.3 (23 organisations in Mianyang)",
                        "Social workers placed in the community.", "actors")
     ngo_hours_per_staff: float = p(35.0, 0.0, 60.0, "hours/week", ASSUMPTION,

@@ -92,6 +92,7 @@ class Population:
     aware: np.ndarray
     trust_gen: np.ndarray
     trust_rc: np.ndarray
+    trust_firm: np.ndarray     # trust in the property firm (kept where there is none, but not reported)
     efficacy: np.ndarray
     satisfaction: np.ndarray
     belonging: np.ndarray
@@ -110,6 +111,7 @@ class Population:
     trust_gen_anchor: np.ndarray = field(default=None)  # long-run level each resident drifts to
     trust_rc_anchor: np.ndarray = field(default=None)   # dispositional trust in the committee
     efficacy_anchor: np.ndarray = field(default=None)   # dispositional efficacy
+    trust_firm_anchor: np.ndarray = field(default=None)  # dispositional trust in the property firm
 
     @property
     def engaged(self) -> np.ndarray:
@@ -158,19 +160,20 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
     admin_bias = g.normal(0.0, p.admin_perception_bias_sd, n)
     admin_perception = clip01(p.admin_load + admin_bias)
     aware = g.random(n) < p.awareness_init
+    trust_firm = _draw_attitude(g, n, p.trust_firm_mean, p.attitude_sd)  # drawn last: earlier draws stay as they were
 
     pop = Population(
         n=n, household=household, unit=hier.hh_unit[household], building=hier.hh_building[household],
         estate=hier.hh_estate[household], grid=hier.hh_grid[household], age=age, employment=employment,
         migrant=migrant, renter=hh_renter[household], low_income=hh_low[household], party=party,
         prosocial=prosocial, admin_bias=admin_bias, time_budget=time_budget, aware=aware, trust_gen=trust_gen,
-        trust_rc=trust_rc, efficacy=efficacy, satisfaction=satisfaction, belonging=belonging,
+        trust_rc=trust_rc, trust_firm=trust_firm, efficacy=efficacy, satisfaction=satisfaction, belonging=belonging,
         admin_perception=admin_perception, stage=np.zeros(n, np.int8), habit=np.zeros((n, 4), order="F"),
         recovery=np.zeros((n, 2), order="F"), pending_voice=np.full(n, -1, np.int16),
         last_voiced=np.full(n, -1, np.int64), asked=np.zeros(n, bool),
         idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16, order="F"),
         week_events=np.zeros((n, 4), bool, order="F"), trust_gen_anchor=trust_gen.copy(),
-        trust_rc_anchor=trust_rc.copy(), efficacy_anchor=efficacy.copy(),
+        trust_rc_anchor=trust_rc.copy(), efficacy_anchor=efficacy.copy(), trust_firm_anchor=trust_firm.copy(),
     )
     return pop
 
@@ -215,6 +218,7 @@ class Resident(FixedAgent):
     aware = property(lambda self: bool(self._get("aware")))
     trust_neighbours = property(lambda self: float(self._get("trust_gen")))
     trust_committee = property(lambda self: float(self._get("trust_rc")))
+    trust_firm = property(lambda self: float(self._get("trust_firm")) if self.model.firm.present else float("nan"))
     efficacy = property(lambda self: float(self._get("efficacy")))
     stage = property(lambda self: STAGE_LABELS[self._get("stage")])
 

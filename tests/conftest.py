@@ -29,10 +29,16 @@ def weekly_mean(m, col, start=52, group="all"):
 
 def assert_measured(frame, where=""):
     """No NaN in a results table except the resident columns of groups with no residents (``n`` = 0), which are
-    all NaN there, while their community columns keep their values."""
+    all NaN there, while their community columns keep their values, and ``trust_firm``, which is NaN in every
+    row or in none (a community with or without a property firm)."""
     from cgsim import metrics
 
     empty = frame["n"] == 0
+    if "trust_firm" in frame:  # per community in a district's table
+        for _, part in (frame.groupby("community") if "community" in frame else [(None, frame)]):
+            tf = part.loc[part["n"] > 0, "trust_firm"]
+            assert tf.isna().all() or tf.notna().all(), where
+        frame = frame.drop(columns="trust_firm")
     assert not frame[~empty].isna().any().any(), where
     if empty.any():
         res = [c for c in frame.columns if c in metrics.WEEKLY_RESIDENT or c in metrics.YEARLY_RESIDENT]

@@ -166,7 +166,7 @@ def test_weekly_group_rows_equal_a_direct_computation_from_resident_arrays():
     direct = {"rate_activity": ev[:, 0], "rate_voice": ev[:, 1], "rate_deliberation": ev[:, 2],
               "rate_coproduction": ev[:, 3], "rate_any": ev.any(axis=1), "aware": pop.aware, "asked": pop.asked,
               "trust_strangers": pop.trust_gen >= 0.5, "trust_neighbours": pop.trust_gen,
-              "trust_committee": pop.trust_rc, "efficacy": pop.efficacy, "satisfaction": pop.satisfaction,
+              "trust_committee": pop.trust_rc, "trust_firm": pop.trust_firm, "efficacy": pop.efficacy, "satisfaction": pop.satisfaction,
               "belonging": pop.belonging, "sees_rc_as_government": pop.admin_perception >= 0.5,
               "stage_wait_and_see": pop.stage == WAIT, "stage_attentive": pop.stage == ATTENTIVE,
               "stage_active": pop.stage == ACTIVE}
@@ -188,3 +188,64 @@ def test_a_group_with_no_residents_is_nan_not_zero():
     assert y.loc[y.group == "renter", "never_participated"].isna().all()
     assert (y.loc[y.group == "owner", "never_participated"].to_numpy()
             == y.loc[y.group == "all", "never_participated"].to_numpy()).all()
+
+
+def test_committee_activities_and_meetings_go_round_every_estate():
+    """Venues rotate: over a year every estate gets its share of the committee's meetings and activities (a
+    fixed stride of 7 estates left five of seven estates of a migrant village without any meeting)."""
+    m = CommunityModel(preset="migrant_urban_village", rng=2, weeks=52, oc_threshold=1.0)  # no owners' meetings
+    ne = m.hierarchy.n_estates
+    slots = np.zeros((2, ne))
+    build = m._build_opportunities
+
+    def counting(*a):
+        build(*a)
+        slots[0] += m.seats[0] / m.params.activity_capacity
+        slots[1] += m.seats[1] / m.params.meeting_capacity
+
+    m._build_opportunities = counting
+    m.run()
+    assert slots[1].sum() >= 2 * ne and slots[0].sum() >= 2 * ne
+    assert np.ptp(slots[1]) <= 1 and np.ptp(slots[0]) <= 1
+
+
+def test_trust_in_the_firm_exists_where_a_firm_does_and_follows_its_service():
+    """MODEL.md §2: residents trust the property firm where one serves them; a better firm is trusted more;
+    without a firm the measure is not reported (NaN), and the agent says so too."""
+    def trust_firm(**kw):
+        m = CommunityModel(preset="commodity_estate", rng=4, weeks=52, n_households=300, **kw).run()
+        y = m.yearly_frame()
+        return m, float(y.loc[y.group == "all", "trust_firm"].iloc[-1])
+
+    _, poor = trust_firm(firm_quality=0.2)
+    m, good = trust_firm(firm_quality=0.9)
+    assert 0 <= poor < good - 0.2 <= 1
+    assert m.residents[0].trust_firm == pytest.approx(m.population.trust_firm[0])
+    none = CommunityModel(preset="old_danwei_compound", rng=4, weeks=4).run()
+    assert none.weekly_frame()["trust_firm"].isna().all() and np.isnan(none.residents[0].trust_firm)
+    assert np.isfinite(none.weekly_frame()["trust_committee"]).all()
+
+
+def test_an_embedded_firm_and_an_owners_committee_settle_property_matters_sooner():
+    """003 例10: staff who know residents settle matters early; 001 M17: an owners' committee bargains the
+    firm's service up. Both raise the firm's weekly settlement rate (per estate for the committee)."""
+    from cgsim.actors.firm import PropertyFirm
+
+    def rate(emb, oc):
+        firm = PropertyFirm.__new__(PropertyFirm)
+        firm.present, firm.quality, firm.embeddedness, firm.obstruction = True, 0.5, emb, 0.0
+        return firm.fix_rate(np.array(oc, float))
+
+    assert rate(0.8, [0])[0] > rate(0.0, [0])[0] > 0
+    assert rate(0.3, [1, 0])[0] > rate(0.3, [1, 0])[1]
+
+    def open_issues(emb):
+        vals = []
+        for seed in (1, 2, 3):
+            m = CommunityModel(preset="commodity_estate", rng=seed, weeks=104, n_households=400,
+                               firm_embeddedness=emb).run()
+            y = m.yearly_frame()
+            vals.append(y.loc[y.group == "all", "issues_open"].mean())
+        return np.mean(vals)
+
+    assert open_issues(1.0) < open_issues(0.0)

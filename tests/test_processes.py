@@ -88,6 +88,18 @@ def test_peer_asks_and_word_of_mouth_need_a_tie():
     assert asked.tolist() == [False, True, False]
 
 
+def test_peer_asks_reach_the_documented_number_of_neighbours():
+    """party_outreach is contacts per asker-week: a member with 10 ties asking 2 a week reaches 2 on average."""
+    hub = np.zeros(10, np.int64)
+    net = SocialNetwork(11, hub, np.arange(1, 11), np.ones(10, np.int8))
+    askers = np.zeros(11, bool)
+    askers[0] = True
+    g = np.random.default_rng(5)
+    asked = [outreach.peer_asks(net, askers, 2.0, g.random(11).astype(np.float32))[1:].sum() for _ in range(2000)]
+    assert abs(np.mean(asked) - 2.0) < 0.1
+    assert not outreach.peer_asks(net, askers, 2.0, np.zeros(11))[0]  # nobody asks the asker
+
+
 def test_issues_arise_route_settle_and_escalate():
     p = ModelParams(issue_rate=0.5, escalate_weeks=2, escalate_salience=0.0, petition_rate=1.0)
     book = iss.IssueBook(10, 2, np.arange(10) // 5)
@@ -205,11 +217,16 @@ def test_turnover_keeps_everyone_and_resets_newcomers(world):
     pop.stage[:] = ACTIVE
     n_before = pop.n
     h = pop.household.max() + 1
-    movers = turnover.move(p, pop, np.zeros(h), np.random.default_rng(7), turnover.household_move_rate(p, pop, h))
+    movers = turnover.move(p, pop, np.zeros(h), np.random.default_rng(7), turnover.household_move_rate(p, pop, h),
+                           admin_share=0.2)
     assert movers.all() and pop.n == n_before == pop.stage.size
     assert np.all(pop.stage == WAIT) and np.all(pop.year_counts == 0)
     assert 0 < pop.aware.mean() < 0.6
     assert group_index(p, pop).shape == (n_before,)
+    # newcomers see the committee as it works now (a share of 0.2 of its hours on administration), not the
+    # load it started with (admin_load)
+    assert np.allclose(pop.admin_perception, np.clip(0.2 + pop.admin_bias, 0, 1))
+    assert abs(pop.admin_perception.mean() - 0.2) < abs(pop.admin_perception.mean() - p.admin_load)
 
 
 def test_clip01_scalar_is_numpys_clip_bit_for_bit():
@@ -240,3 +257,64 @@ def test_latest_collector_records_what_mesas_collector_records():
     assert isinstance(m.datacollector, mesa.DataCollector)
     a, b = m.datacollector.get_model_vars_dataframe(), ref.get_model_vars_dataframe()
     assert a.equals(b) and list(a.columns) == list(b.columns)
+
+
+def test_ties_form_per_attended_week_and_lapse_per_quiet_week():
+    """Tie formation counts the weeks a resident attended (not just whether they did, times four), and a
+    tie lapses by the weeks in which neither end took part."""
+    from cgsim.network import NEIGHBOUR
+
+    p = ModelParams(n_households=300)
+    pop = build_population(p, build_hierarchy(p), Streams(3))
+    venue = np.zeros(pop.n, np.int64)  # one venue: any two attendees can meet
+
+    def new_ties(weeks_attended):
+        net = SocialNetwork(pop.n, np.array([0]), np.array([1]), np.array([NEIGHBOUR], np.int8))
+        att = np.zeros(pop.n, np.uint8)
+        att[:200] = weeks_attended
+        return learning.form_ties(net, pop, att, 0.1, np.random.default_rng(1), venue=venue)
+
+    once, every_week = new_ties(1), new_ties(4)
+    assert 0.5 * 200 * 0.1 < once < 1.5 * 200 * 0.1  # about rate x attendee-weeks
+    assert 3 * once < every_week < 5 * once
+
+    n = 4000
+    src, dst = np.arange(n), np.arange(n, 2 * n)
+    kinds = np.full(n, NEIGHBOUR, np.int8)
+    u = np.random.default_rng(2).random(n)
+    active = np.zeros(2 * n, np.uint8)
+
+    def lapsed(bits_src, bits_dst, rate=0.2):
+        net = SocialNetwork(2 * n, src, dst, kinds)
+        active[:n], active[n:] = bits_src, bits_dst
+        return learning.decay_ties(net, active, 4, rate, u)
+
+    assert lapsed(0b1111, 0) == 0 == lapsed(0b0011, 0b1100)  # someone took part every week
+    quiet4, quiet1 = lapsed(0, 0), lapsed(0b0111, 0)
+    assert abs(quiet4 / n - (1 - 0.8 ** 4)) < 0.03 and abs(quiet1 / n - 0.2) < 0.03
+
+
+def test_party_asks_make_residents_aware_like_any_contact():
+    """MODEL.md §3.2: awareness rises for those contacted, whoever contacts them (Party members included)."""
+    from cgsim import CommunityModel
+
+    def unaware(outreach_rate):
+        m = CommunityModel(preset="mianyang_2019", rng=5, weeks=52, n_households=400,
+                           party_outreach=outreach_rate).run()
+        y = m.yearly_frame()
+        return float(y.loc[y.group == "all", "unaware_rc_office"].iloc[-1])
+
+    assert unaware(3.0) < unaware(0.0) - 0.01
+
+
+def test_settled_community_matters_raise_their_building_or_whole_estate():
+    book = iss.IssueBook(6, 2, np.array([0, 0, 0, 1, 1, 1]))
+    book.n = 3
+    book.building[:3], book.estate[:3] = [1, 4, 2], [0, 1, 0]
+    book.estate_wide[:3] = [False, True, False]
+    book.kind[:3] = [iss.COMMUNITY, iss.COMMUNITY, iss.PROPERTY]
+    book.coproducers[:3] = [0, 2, 0]
+    gain = book.public_good_gain(np.array([0, 1, 2]))
+    # building 1's own matter (0.02); estate 1's co-produced estate-wide matter (0.05) in all its buildings;
+    # a property matter raises nothing
+    assert gain.tolist() == [0.0, 0.02, 0.0, 0.05, 0.05, 0.05]

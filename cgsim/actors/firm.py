@@ -1,7 +1,8 @@
 """Property-management firm (物业) and owners' committees (业委会).
 
 The firm services property matters at a rate set by its quality; embedded
-staff who know residents settle disputes early (`003 例10`). Old lanes and
+staff who know residents settle matters early, before they become disputes
+(`003 例10`), and an estate's owners' committee bargains the service up. Old lanes and
 danwei compounds may have no firm (`003 例2`). An owners' committee forms in
 an estate only through owners' collective action: when the share of owners
 who are engaged and trust their neighbours passes a threshold, which a
@@ -24,8 +25,13 @@ class PropertyFirm(mesa.Agent):
         self.embeddedness = embeddedness
         self.obstruction = obstruction
 
-    def fix_rate(self) -> float:
-        return 0.15 * self.quality if self.present else 0.0
+    def fix_rate(self, estate_oc: np.ndarray) -> np.ndarray:
+        """Weekly chance the firm settles a property matter, per estate: its service there (quality, lifted where
+        an owners' committee bargains with it, ``001 M17``) times 1 + embeddedness, since staff who know residents
+        settle matters early, before they harden into disputes (``003 例10``). Nothing without a firm."""
+        if not self.present:
+            return np.zeros(estate_oc.size)
+        return 0.15 * (1.0 + self.embeddedness) * self.service_level(estate_oc)
 
     def service_level(self, estate_oc: np.ndarray) -> np.ndarray:
         """Service residents experience per estate (0-1); owners' committees lift it."""

@@ -23,6 +23,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
                         "信任社区内陌生人的比例（信任度≥0.5）"),
     "trust_neighbours": ("generalised trust in neighbours (mean, 0-1)", "邻里普遍信任（均值，0-1）"),
     "trust_committee": ("trust in the committee (mean, 0-1)", "对居委会的信任（均值，0-1）"),
+    "trust_firm": ("trust in the property firm (mean, 0-1)", "对物业公司的信任（均值，0-1）"),
     "efficacy": ("sense of efficacy (mean, 0-1)", "效能感（均值，0-1）"),
     "satisfaction": ("satisfaction (mean, 0-1)", "满意度（均值，0-1）"),
     "belonging": ("sense of belonging (mean, 0-1)", "归属感（均值，0-1）"),
@@ -171,8 +172,8 @@ def outcome_label(name: str, lang: str = "en") -> str:
     table, col = split_outcome(name)
     pair = OUTCOMES.get(col, (col.replace("_", " "), col))
     text = pair[1 if lang == "zh" else 0]
-    if table == "yearly" and col in ("trust_strangers", "trust_neighbours", "trust_committee", "efficacy",
-                                     "satisfaction", "sees_rc_as_government", "stage_active", "issues_open",
+    if table == "yearly" and col in ("trust_strangers", "trust_neighbours", "trust_committee", "trust_firm",
+                                     "efficacy", "satisfaction", "sees_rc_as_government", "stage_active", "issues_open",
                                      "disputes_open", "capacity", "public_good"):
         text += "（年末）" if lang == "zh" else " (year end)"
     elif table == "yearly" and col in ("issues_resolved", "petitions", "cost_yuan", "voices_answered",

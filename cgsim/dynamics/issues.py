@@ -157,15 +157,21 @@ class IssueBook:
 
     # ---- phase 5: settle, escalate, petition ------------------------------
     def settle(self, p, week: int, g: np.random.Generator, rate: np.ndarray, distrust_estate: np.ndarray,
-               embeddedness: float) -> np.ndarray:
-        """Settle open issues at their resolver's rate; returns the ids settled this week."""
+               embeddedness: float, firm_extra_estate: np.ndarray | None = None) -> np.ndarray:
+        """Settle open issues at their resolver's rate (plus, for the firm's issues, ``firm_extra_estate`` of
+        their estate: the firm does better where an owners' committee bargains with it); returns the ids
+        settled this week."""
         ids = np.flatnonzero(self.open_mask)
         self.resolved_week = self.petitions_week = self.new_disputes_week = 0
         self.new_dispute_ids = np.empty(0, np.int64)
         if ids.size == 0:
             return ids
         u_fix, u_pet = g.random(ids.size), g.random(ids.size)
-        pr = rate[self.resolver[ids]] + p.voice_boost * np.minimum(self.voices[ids], DECISION_VOICES)
+        res = self.resolver[ids]
+        pr = rate[res] + p.voice_boost * np.minimum(self.voices[ids], DECISION_VOICES)
+        if firm_extra_estate is not None:
+            firm = np.flatnonzero(res == FIRM)
+            pr[firm] += firm_extra_estate[self.estate[ids[firm]]]
         pr += p.self_fix_base * 0.1 * np.minimum(self.coproducers[ids], 10)
         fixed = u_fix < pr  # = u_fix < clip(pr, 0, 1) for uniforms in [0, 1), NaN included
         done = ids[fixed]
@@ -186,6 +192,18 @@ class IssueBook:
         self.petitions_week = int(np.count_nonzero(disp & (u_pet[~fixed] < ppet)))
         self.petitions_total += self.petitions_week
         return done
+
+    def public_good_gain(self, settled: np.ndarray) -> np.ndarray:
+        """Per building, what the settled issues ``settled`` add to its public good: each community matter 0.02,
+        or 0.05 if residents co-produced it, to its building, or to every building of its estate if it was
+        estate-wide (MODEL.md §3.5: completed projects raise the public good of their building/estate)."""
+        fixed = settled[self.kind[settled] == COMMUNITY]
+        if fixed.size == 0:
+            return np.zeros(self.n_buildings)
+        gain = np.where(self.coproducers[fixed] > 0, 0.05, 0.02)
+        ew = self.estate_wide[fixed]
+        estate_gain = np.bincount(self.estate[fixed[ew]], gain[ew], self.n_estates)
+        return np.bincount(self.building[fixed[~ew]], gain[~ew], self.n_buildings) + estate_gain[self.building_estate]
 
     def affected(self, ids: np.ndarray, res_building: np.ndarray, res_estate: np.ndarray) -> np.ndarray:
         """Residents touched by any of the issues ``ids`` (bool per resident; a resident's estate is their

@@ -21,7 +21,8 @@ from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
 
 
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
-                     rc_contact, admin_share: float, service: np.ndarray) -> None:
+                     rc_contact, admin_share: float, service: np.ndarray, firm_settled_touch=None,
+                     firm_dispute_touch=None, firm_service=None) -> None:
     neg = p.learn_pos * p.negativity_bias
     hit = np.nonzero(answered | ignored | settled_touch | dispute_touch)[0]  # only those with an experience
     if hit.size:
@@ -35,6 +36,8 @@ def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_t
     # experiences fade: attitudes drift back toward each resident's disposition
     pop.trust_rc += p.attitude_drift * (pop.trust_rc_anchor - pop.trust_rc)
     pop.efficacy += p.attitude_drift * (pop.efficacy_anchor - pop.efficacy)
+    if firm_settled_touch is not None:
+        update_firm_trust(p, pop, firm_settled_touch, firm_dispute_touch, firm_service)
 
     tg = pop.trust_gen
     nb = net.mean_of(tg)
@@ -61,6 +64,26 @@ def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_t
     seen *= rate
     ap += seen
     clip01(ap)
+
+
+def update_firm_trust(p, pop, settled_touch: np.ndarray, dispute_touch: np.ndarray,
+                      service: np.ndarray) -> None:
+    """Trust in the property firm (MODEL.md §2) learns as trust in the committee does, from the firm's own
+    record: a property matter of one's building or estate that the firm settled (+) or that turned into a
+    dispute on its watch (−, ``negativity_bias`` times heavier). Between such events it follows the service
+    residents get from the firm week by week (at ``satisfaction_rate``, as satisfaction does) and drifts back
+    toward each resident's disposition (``attitude_drift``). So a better firm, one an owners' committee
+    bargains with, and one whose embedded staff settle matters before they harden (``003 例10``) are
+    trusted more."""
+    hit = np.nonzero(settled_touch | dispute_touch)[0]
+    if hit.size:
+        x = pop.trust_firm[hit]
+        good = p.learn_pos * 0.5 * settled_touch[hit]
+        bad = p.learn_pos * p.negativity_bias * 0.5 * dispute_touch[hit]
+        pop.trust_firm[hit] = clip01(x + good * (1 - x) - bad * x)
+    tf = pop.trust_firm
+    tf += p.attitude_drift * (pop.trust_firm_anchor - tf) + p.satisfaction_rate * (service - tf)
+    clip01(tf)
 
 
 def update_habits(p, pop, events: np.ndarray) -> None:
@@ -94,13 +117,15 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
     ht *= np.where(stage == WAIT, 0.5, 1.0)
 
 
-def form_ties(net, pop, attended: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
-    """New ties among residents who attended activities at the same venue (default: estate)."""
-    who = np.nonzero(attended)[0]
+def form_ties(net, pop, attended_weeks: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
+    """New ties among residents who attended activities at the same venue (default: estate): each resident
+    makes Poisson(``rate`` x the weeks they attended) new ties, ``rate`` being new ties per attendee-week
+    (MODEL.md §3.6: ties form at shared activities)."""
+    who = np.nonzero(attended_weeks)[0]
     if who.size < 2 or rate <= 0:
         return 0
     venue = pop.estate if venue is None else venue
-    k = g.poisson(rate, who.size)
+    k = g.poisson(rate * attended_weeks[who])
     a = np.repeat(who, k)
     if a.size == 0:
         return 0
@@ -112,14 +137,19 @@ def form_ties(net, pop, attended: np.ndarray, rate: float, g: np.random.Generato
     return net.add_ties(a, b)
 
 
-def decay_ties(net, active: np.ndarray, rate: float, u: np.ndarray) -> int:
-    """Non-kin ties lapse when neither end took part this week."""
+def decay_ties(net, active_weeks: np.ndarray, window: int, rate: float, u: np.ndarray) -> int:
+    """Non-kin ties lapse at ``rate`` per week in which neither end took part (MODEL.md §3.6: ties decay
+    without contact). ``active_weeks`` holds one bit per week of the ``window`` weeks since the last update
+    (set: the resident took part that week), so a tie whose ends were quiet q of those weeks lapses with
+    probability 1 - (1 - rate)^q."""
     from ..network import NEIGHBOUR
 
     if rate <= 0 or net.n_ties == 0:
         return 0
-    quiet = ~(active[net.src] | active[net.dst])
-    return net.remove_ties((net.kind == NEIGHBOUR) & quiet & (u[: net.n_ties] < rate))
+    quiet = window - np.bitwise_count(active_weeks[net.src] | active_weeks[net.dst]).astype(np.int64)
+    lapse = 1.0 - (1.0 - rate) ** quiet
+    return net.remove_ties((net.kind == NEIGHBOUR) & (u[: net.n_ties] < lapse))
 
 
-__all__ = ["ACT", "decay_ties", "form_ties", "update_attitudes", "update_habits", "update_ladder"]
+__all__ = ["ACT", "decay_ties", "form_ties", "update_attitudes", "update_firm_trust", "update_habits",
+           "update_ladder"]

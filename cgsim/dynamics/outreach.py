@@ -33,11 +33,15 @@ def targeted_contacts(contacts: float, target: np.ndarray, u: np.ndarray) -> np.
     return target & (u < min(1.0, contacts / k))
 
 
-def peer_asks(net, askers: np.ndarray, rate: float, u: np.ndarray) -> np.ndarray:
-    """Residents asked by at least one asking neighbour; each asker asks each tie with prob ``rate``."""
-    if rate <= 0 or not askers.any():
+def peer_asks(net, askers: np.ndarray, contacts: float, u: np.ndarray) -> np.ndarray:
+    """Residents asked by at least one asking neighbour. Each asker asks ``contacts`` of its ties a week on
+    average (each tie with probability contacts / its degree, at most 1), so a resident is asked with
+    probability 1 - prod over asking neighbours j of (1 - contacts / degree_j)."""
+    if contacts <= 0 or not askers.any():
         return np.zeros(askers.size, bool)
-    return u < -np.expm1(net.count(askers) * np.float32(np.log1p(-min(rate, 0.999999))))
+    per_tie = np.minimum(contacts / np.maximum(net.degree, 1.0), 0.999999)
+    log_miss = np.where(askers, np.log1p(-per_tie), 0.0).astype(np.float32)
+    return u < -np.expm1(net.sum_over_ties(log_miss))
 
 
 def apply_contacts(pop, contacted: np.ndarray, awareness_on_contact: float, u: np.ndarray) -> None:

@@ -23,8 +23,11 @@ def household_move_rate(p, pop, n_households: int) -> np.ndarray:
     return np.where(hh_renter, p.turnover_renter, p.turnover_owner) / 52.0
 
 
-def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarray) -> np.ndarray:
-    """Residents replaced this week (bool per resident)."""
+def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarray, *,
+         admin_share: float) -> np.ndarray:
+    """Residents replaced this week (bool per resident). A newcomer sees the committee as it works now: their
+    perceived administrativisation starts from the committee's current administrative share of hours (what
+    residents' perceptions move toward, ``learning.update_attitudes``), not from the load it started with."""
     hit = u_household < rate
     movers = hit[pop.household]
     idx = np.flatnonzero(movers)
@@ -44,7 +47,9 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
         getattr(pop, name)[idx] = clip01(g.normal(mean, p.attitude_sd, k))
     pop.trust_gen[idx] = pop.trust_gen_anchor[idx]
     pop.satisfaction[idx] = 0.5
-    pop.admin_perception[idx] = clip01(p.admin_load + pop.admin_bias[idx])
+    pop.admin_perception[idx] = clip01(admin_share + pop.admin_bias[idx])
     pop.trust_rc_anchor[idx] = pop.trust_rc[idx]
     pop.efficacy_anchor[idx] = pop.efficacy[idx]
+    pop.trust_firm[idx] = clip01(g.normal(p.trust_firm_mean, p.attitude_sd, k))  # after the draws above
+    pop.trust_firm_anchor[idx] = pop.trust_firm[idx]
     return movers
