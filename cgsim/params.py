@@ -243,7 +243,8 @@ class ModelParams(NoCoercion):
                              "participation")
     beta_social: float = p(1.5, -5.0, 10.0, "log-odds per unit", "003 例6 M14; Granovetter 1978",
                            "Share of ties active last week.", "participation")
-    beta_ask: float = p(1.0, -5.0, 5.0, "log-odds", "000 (being asked)", "Asked to take part this week.",
+    beta_ask: float = p(1.0, -5.0, 5.0, "log-odds", "000 (being asked); 003 例2 (trust first)",
+                        "Asked to take part this week, at trust in the committee 0.5 (the pull is x 2·trust).",
                         "participation")
     beta_belonging: float = p(0.8, -5.0, 5.0, "log-odds per unit", "003 §4.26 (例6: shared platforms build belonging)", "Sense of belonging.",
                               "participation")
@@ -300,7 +301,7 @@ class ModelParams(NoCoercion):
                                  "Initial log-odds that an attentive resident is already active.", "ladder")
     stage_up_base: float = p(-6.0, -15.0, 0.0, "log-odds per week", ASSUMPTION,
                              "Weekly log-odds of leaving wait-and-see, before drivers.", "ladder")
-    stage_up_ask: float = p(2.0, 0.0, 10.0, "log-odds", "000 (invited participation)",
+    stage_up_ask: float = p(2.0, 0.0, 10.0, "log-odds", "000 (invited participation); 003 例2 (x 2·trust)",
                             "Being asked this week.", "ladder")
     stage_up_social: float = p(2.0, 0.0, 10.0, "log-odds per unit", "003 例6 M14",
                                "Share of ties active last week.", "ladder")

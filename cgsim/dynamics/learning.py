@@ -102,7 +102,7 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
     z = p.beta_trust * pop.trust_rc[cand]
     z += group_base[cand]
     z += p.stage_up_social * net_share_active[cand]
-    z += p.stage_up_ask * pop.asked[cand]
+    z += (2.0 * p.stage_up_ask) * pop.asked[cand] * pop.trust_rc[cand]  # an ask pulls as far as trust goes (003 例2)
     z += p.stage_up_base
     up = cand[u_up[cand] * (1 + np.exp(-z)) < 1]  # u < sigmoid(z)
     to_active = np.nonzero((stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * 2 * pop.efficacy))[0]

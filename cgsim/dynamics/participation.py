@@ -1,7 +1,7 @@
 """Phase 3, participation decisions in four channels (MODEL.md §3.3).
 
 Reference form: p = σ(β0_channel + β_trust·trust + β_eff·efficacy +
-β_social·(share of active ties) + β_ask·asked + β_belong·belonging +
+β_social·(share of active ties) + β_ask·asked·2·trust + β_belong·belonging +
 β_salience·salience − β_cost·time cost + group terms + β_habit·habit),
 gated by the participation ladder (观望 residents take part in nothing,
 `000`; the shared zero of `001` Tables 2-3), by awareness of the committee
@@ -9,7 +9,9 @@ gated by the participation ladder (观望 residents take part in nothing,
 shallow activity or a suggestion a resident sits that channel out for a
 while (the thin frequent tail of `001` Tables 2-3: 4.1% take part more than
 5 times, 4.0% suggest often), and raises each matter once; active residents,
-the backbone, raise matters whenever they arise. Deeper channels have lower intercepts (`003 例6` Q23).
+the backbone, raise matters whenever they arise. Deeper channels have lower intercepts (`003 例6` Q23). Being asked pulls in proportion
+to trust in the committee the asker speaks for: an organiser nobody trusts
+mobilises nobody (`003 例2`, trust before mobilisation).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience
     common += p.beta_efficacy * pop.efficacy
     common += p.beta_social * share_active
     common += p.beta_belonging * pop.belonging
-    np.add(common, p.beta_ask, out=common, where=pop.asked)  # masked adds in place, no gather/scatter
+    # being asked pulls as far as residents trust the committee the asker speaks for: 2·trust_rc, so the
+    # mean pull is beta_ask at trust 0.5 and nothing where nobody trusts it (003 例2: trust before mobilisation)
+    np.add(common, (2.0 * p.beta_ask) * pop.trust_rc, out=common, where=pop.asked)  # masked: no gather/scatter
     np.add(common, p.beta_active, out=common, where=pop.stage == ACTIVE)
     beta0 = np.array([p.beta0_activity, p.beta0_voice, p.beta0_deliberation, p.beta0_coproduction]) + channel_shift
     u = _cost_terms(p, pop) + beta0[:, None]  # (4, n)
