@@ -131,6 +131,20 @@ def test_chinese_console(compared, capsys):
     assert "居站分设 对比 现状：" in got.out and "已写入" in got.out and "wrote" not in got.out
 
 
+def test_a_measure_no_run_has_is_named_not_drawn(tmp_path):
+    """Trust in the property firm where no firm serves the community: the report says it is not measured,
+    and no figure gets an empty panel for it."""
+    f = tmp_path / "nofirm.yaml"
+    f.write_text(EXP.replace("preset: mianyang_2019", "preset: old_danwei_compound")
+                 .replace("outcomes: [rate_any,", "outcomes: [trust_firm, rate_any,"), encoding="utf-8")
+    exp = load_experiment(f)
+    res = run_compare(exp, tmp_path / "out", workers=1, progress=False)
+    md = res["report_md"].read_text(encoding="utf-8")
+    assert "Not measured: no property firm serves this community" in md
+    assert "trust_firm" not in set(res["effects"]["outcome"])
+    assert (tmp_path / "out" / "figures" / "time_all.png").is_file()
+
+
 def test_summarise_windows():
     w = pd.DataFrame({"week": [0, 1, 2, 3] * 2, "group": ["all"] * 4 + ["migrant"] * 4,
                       "rate_any": [1.0, 2.0, 3.0, 4.0, 0, 0, 0, 8.0]})

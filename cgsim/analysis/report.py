@@ -82,12 +82,15 @@ def _draw(exp, res, eff: pd.DataFrame, figdir: Path, flang: str, lang: str, flab
     """The report's figures with their captions: effects, paired differences, outcomes over time per group."""
     outcomes, groups, weekly_out = list(exp.outputs.outcomes), list(exp.outputs.groups), exp.outputs.weekly
     others = [s.name for s in exp.scenarios if s.name != exp.baseline]
+    # a measure no run has (trust in the firm where there is none) gets no empty panel; the report says why
+    outcomes = [o for o in outcomes if (eff["outcome"] == o).any()]
     figs = [(effects_figure(eff, outcomes, groups, others, flabels, colours, figdir / "effects.png", flang),
-             t("fig_effects", lang))]
+             t("fig_effects", lang))] if outcomes else []
     if not weekly_out or "weekly" not in exp.outputs.store:
         return figs
     wk = res.table("weekly", columns=weekly_out, groups=groups)
-    if not len(wk):
+    weekly_out = [c for c in weekly_out if wk[c].notna().any()] if len(wk) else []
+    if not weekly_out:
         return figs
     d = paired_differences(wk[wk["group"] == ("all" if "all" in groups else groups[0])], weekly_out, exp.baseline)
     if len(d):
@@ -187,6 +190,9 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
             rows.append([group_label(r["group"], lang), labels[r["scenario"]], fmt_value(r["baseline_mean"], o),
                          fmt_value(r["scenario_mean"], o), f"**{cell}**" if r["clear"] else cell,
                          fmt_rel(r["relative"]), f"{100 * r['share_higher']:.0f}%", str(r["pairs"])])
+        if not rows:  # no run has a value (trust in the firm where there is no firm): say so, not an empty table
+            doc.p(t("not_measured_firm" if o.endswith("trust_firm") else "not_measured", lang))
+            continue
         doc.table([t("group", lang), t("scenario", lang), t("base_value", lang), t("scen_value", lang),
                    t("effect", lang), t("relative", lang), t("higher", lang), t("pairs", lang)], rows)
     # groups whose finished runs all lack a value: nobody of that kind lives there (docs/OUTPUTS.md)
