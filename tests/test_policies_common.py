@@ -37,6 +37,7 @@ def test_newcomers_do_not_inherit_policy_state():
 
     pols = [{"name": n, "start_week": 0} for n in ("volunteer_incentives", "dual_registration", "micro_fund",
                                                    "deliberation_council")]
+    pols[1]["conversion_rate"] = 0.5  # enough converted members for the reset to be exercised
     m = small_model(rng=3, weeks=80, policies=pols, turnover_renter=1.0, turnover_owner=0.3)
     by = {p.id: p for p in m.policies}
     moved_any = 0

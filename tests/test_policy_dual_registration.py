@@ -18,7 +18,7 @@ def _rate(m, lo, hi):
 @pytest.fixture(scope="module")
 def runs():
     variants = dict(on={}, lapse={"enforcement_end_week": LAPSE},
-                    lapse_converted={"enforcement_end_week": LAPSE, "conversion_rate": 0.1})
+                    lapse_converted={"enforcement_end_week": LAPSE, "conversion_rate": 0.3})  # a handful convert
     out = []
     for s in SEEDS:
         r = {"base": small_model(rng=s, weeks=WEEKS).run()}
