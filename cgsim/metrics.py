@@ -125,7 +125,8 @@ _BOOL_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
     "trust_strangers", "sees_rc_as_government", "stage_wait_and_see", "stage_attentive", "stage_active")]
 _FLOAT_COLUMNS = [list(WEEKLY_RESIDENT).index(c) for c in (
     "trust_neighbours", "trust_committee", "efficacy", "satisfaction", "belonging", "trust_firm")]
-#: measures that exist only where a property firm serves the community (NaN elsewhere)
+#: measures that exist only where a property firm serves the community (NaN elsewhere, whatever the group)
+FIRM_ONLY = ("trust_firm",)
 _FIRM_WEEKLY = list(WEEKLY_RESIDENT).index("trust_firm")
 _FIRM_YEARLY = list(YEARLY_RESIDENT).index("trust_firm")
 

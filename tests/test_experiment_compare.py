@@ -141,6 +141,7 @@ def test_a_measure_no_run_has_is_named_not_drawn(tmp_path):
     res = run_compare(exp, tmp_path / "out", workers=1, progress=False)
     md = res["report_md"].read_text(encoding="utf-8")
     assert "Not measured: no property firm serves this community" in md
+    assert "on any seed (n = 0), so nothing to compare: all residents" not in md  # not a group without residents
     assert "trust_firm" not in set(res["effects"]["outcome"])
     assert (tmp_path / "out" / "figures" / "time_all.png").is_file()
 

@@ -69,6 +69,21 @@ def test_a_group_with_no_residents_is_reported_not_failed(tmp_path):
     assert (means.loc[means.group == "floating", "empty"] == 2).all()
 
 
+def test_a_measure_the_community_lacks_is_not_measured_not_an_empty_group(tmp_path):
+    """Trust in the property firm where there is no firm: NaN indices and a warning that says the measure is
+    not measured (drop it from the outcomes), not that the group has no residents."""
+    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: error}")
+    res = _fake_results(spec)
+    absent = res.summary.assign(outcome="trust_firm", value=np.nan)
+    res = SimpleNamespace(summary=pd.concat([res.summary, absent], ignore_index=True))
+    object.__setattr__(spec.outputs, "outcomes", ("rate_any", "trust_firm"))
+    with pytest.warns(UserWarning, match=r"trust_firm: not measured in these runs \(no property firm"):
+        idx, _ = analyse(spec, res)
+    tf, ra = idx[idx.outcome == "trust_firm"], idx[idx.outcome == "rate_any"]
+    assert tf["mu_star"].isna().all() and tf["not_measured"].all() and not tf["empty_group"].any()
+    assert ra["mu_star"].notna().all() and not ra["not_measured"].any()
+
+
 def test_failed_points_are_dropped_imputed_or_stop(tmp_path):
     spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: drop}")
     res = _fake_results(spec, drop_points={5})  # point 5 lies in the second trajectory (4 points each)

@@ -116,6 +116,8 @@ TEXT: dict[str, tuple[str, str]] = {
                      "{groups}.", "本社区在各随机种子下均无此类居民（n = 0），无从比较：{groups}。"),
     "not_measured": ("No run has a value for this measure, so there is nothing to compare.",
                      "所有运行均无此项数值，无从比较。"),
+    "not_measured_any": ("No run has a value for the chosen measures, so there is nothing to compare.",
+                         "所有运行均无所选测量的数值，无从比较。"),
     "not_measured_firm": ("Not measured: no property firm serves this community, so there is no trust in one to "
                           "compare.", "未测量：本社区没有物业公司，无从比较对物业的信任。"),
     "higher": ("Seeds higher", "升高的种子比例"),

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..experiment.outputs import split_outcome
+from ..metrics import FIRM_ONLY
 from .document import Document
 from .effects import bands, paired_differences, paired_effects
 from .figures import diff_figure, effects_figure, scenario_colours, set_font, time_figure
@@ -174,10 +176,14 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
             cell = "–" if r is None else fmt_effect(r["effect"], r["ci_low"], r["ci_high"], o, lang)
             row.append(f"**{cell}**" if r is not None and r["clear"] else cell)
         rows.append(row)
-    doc.table([t("outcome", lang), f"{t('base_value', lang)}: {labels[exp.baseline]}"] + [labels[s] for s in others],
-              rows)
+    if rows:
+        doc.table([t("outcome", lang), f"{t('base_value', lang)}: {labels[exp.baseline]}"]
+                  + [labels[s] for s in others], rows)
+    else:
+        doc.p(t("not_measured_any", lang))
 
-    doc.h(t("figures", lang))
+    if figs:
+        doc.h(t("figures", lang))
     for path, cap in figs:
         doc.figure(path, cap)
 
@@ -195,8 +201,11 @@ def write_compare_report(exp, res, out: Path, lang: str = "en", *, wall_seconds:
             continue
         doc.table([t("group", lang), t("scenario", lang), t("base_value", lang), t("scen_value", lang),
                    t("effect", lang), t("relative", lang), t("higher", lang), t("pairs", lang)], rows)
-    # groups whose finished runs all lack a value: nobody of that kind lives there (docs/OUTPUTS.md)
-    empty = [g for g, v in summary.groupby("group", sort=False)["value"] if v.isna().all() and g not in set(eff["group"])]
+    # groups whose finished runs all lack a value of the measures every community has: nobody of that kind lives
+    # there (docs/OUTPUTS.md); trust in the firm is absent wherever there is no firm, whatever the group
+    everywhere = summary[~summary["outcome"].map(lambda o: split_outcome(o)[1] in FIRM_ONLY)]
+    empty = [g for g, v in everywhere.groupby("group", sort=False)["value"]
+             if v.isna().all() and g not in set(eff["group"])]
     if empty:
         doc.p(t("empty_groups", lang, groups=", ".join(group_label(g, lang) for g in empty)))
 

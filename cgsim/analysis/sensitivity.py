@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..experiment.outputs import split_outcome
+from ..metrics import FIRM_ONLY
 from ..scenarios import ConfigError
 from .document import Document
 from .labels import group_label, outcome_label
@@ -93,10 +95,15 @@ def analyse(spec, res) -> tuple[pd.DataFrame, pd.DataFrame]:
         for group in spec.outputs.groups:
             sel = means[(means["outcome"] == outcome) & (means["group"] == group)].sort_values("point")
             y = sel["value"].to_numpy(float) if len(sel) else np.full(n_points, np.nan)
-            empty = bool(len(sel) and np.isnan(y).all() and (sel["empty"] > 0).any())
-            if empty:
-                # the runs finished, the group has no residents: nothing to analyse, which is not a failure
-                warnings.warn(f"{outcome} ({group}): the group has no residents in this community, so it has no "
+            absent = bool(len(sel) and np.isnan(y).all() and (sel["empty"] > 0).any())
+            # the runs finished without a value: the measure does not exist there (trust in a firm where there is
+            # none), or the group has no residents; nothing to analyse, which is not a failure
+            unmeasured = absent and split_outcome(outcome)[1] in FIRM_ONLY
+            empty = absent and not unmeasured
+            if absent:
+                warnings.warn(f"{outcome}: not measured in these runs (no property firm serves the community); "
+                              f"its indices are NaN. Drop it from outputs.outcomes." if unmeasured else
+                              f"{outcome} ({group}): the group has no residents in this community, so it has no "
                               f"{outcome} to analyse; its indices are NaN. Drop it from outputs.groups.",
                               stacklevel=2)
                 note = {"failed_points": 0, "dropped_points": 0, "imputed_points": 0}
@@ -111,7 +118,8 @@ def analyse(spec, res) -> tuple[pd.DataFrame, pd.DataFrame]:
                 if len(sel) else 0
             for i, f in enumerate(problem["names"]):
                 rows.append({"outcome": outcome, "group": group, "factor": f,
-                             **{k: float(si[k][i]) for k in INDICES[sa["method"]]}, **note, "empty_group": empty})
+                             **{k: float(si[k][i]) for k in INDICES[sa["method"]]}, **note, "empty_group": empty,
+                             "not_measured": unmeasured})
     return pd.DataFrame(rows), means
 
 
@@ -184,7 +192,9 @@ def write_report(spec, res, idx: pd.DataFrame, means: pd.DataFrame, out: Path) -
         doc.h(f"{outcome_label(o)} (`{o}`), {group_label(g)}", 3)
         doc.table(["factor"] + cols, [[f"`{r['factor']}`"] + [f"{r[c]:.4g}" for c in cols] for _, r in d.iterrows()])
         n = d.iloc[0]
-        if n["empty_group"]:
+        if n.get("not_measured", False):
+            doc.p("No indices: not measured in these runs (no property firm serves the community).")
+        elif n["empty_group"]:
             doc.p(f"No indices: {group_label(g)} has no residents in this community (n = 0).")
         elif n["failed_points"] or n["partial_points"]:
             doc.p(f"Failed points: {n['failed_points']} (dropped {n['dropped_points']} points with their "
