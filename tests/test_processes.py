@@ -318,3 +318,5 @@ def test_settled_community_matters_raise_their_building_or_whole_estate():
     # building 1's own matter (0.02); estate 1's co-produced estate-wide matter (0.05) in all its buildings;
     # a property matter raises nothing
     assert gain.tolist() == [0.0, 0.02, 0.0, 0.05, 0.05, 0.05]
+    # any amount per issue is spread the same way (a reward for an estate-wide project: every building of it)
+    assert book.to_buildings(np.array([1, 2]), np.array([3.0, 1.0])).tolist() == [0.0, 0.0, 1.0, 3.0, 3.0, 3.0]

@@ -193,6 +193,13 @@ class IssueBook:
         self.petitions_total += self.petitions_week
         return done
 
+    def to_buildings(self, ids: np.ndarray, amount: np.ndarray) -> np.ndarray:
+        """Per building, the sum of ``amount[k]`` over issues ``ids[k]`` that concern it: its own issues, and the
+        estate-wide issues of its estate (each of those counts in every building of the estate)."""
+        ew = self.estate_wide[ids]
+        estate_sum = np.bincount(self.estate[ids[ew]], amount[ew], self.n_estates)
+        return np.bincount(self.building[ids[~ew]], amount[~ew], self.n_buildings) + estate_sum[self.building_estate]
+
     def public_good_gain(self, settled: np.ndarray) -> np.ndarray:
         """Per building, what the settled issues ``settled`` add to its public good: each community matter 0.02,
         or 0.05 if residents co-produced it, to its building, or to every building of its estate if it was
@@ -200,10 +207,7 @@ class IssueBook:
         fixed = settled[self.kind[settled] == COMMUNITY]
         if fixed.size == 0:
             return np.zeros(self.n_buildings)
-        gain = np.where(self.coproducers[fixed] > 0, 0.05, 0.02)
-        ew = self.estate_wide[fixed]
-        estate_gain = np.bincount(self.estate[fixed[ew]], gain[ew], self.n_estates)
-        return np.bincount(self.building[fixed[~ew]], gain[~ew], self.n_buildings) + estate_gain[self.building_estate]
+        return self.to_buildings(fixed, np.where(self.coproducers[fixed] > 0, 0.05, 0.02))
 
     def affected(self, ids: np.ndarray, res_building: np.ndarray, res_estate: np.ndarray) -> np.ndarray:
         """Residents touched by any of the issues ``ids`` (bool per resident; a resident's estate is their

@@ -12,7 +12,8 @@ contribution goes further: co-production gets ``incentive · ln(1 + match_ratio)
 extra log-odds. When such an issue is settled with residents' contributions, the
 government pays ``match_ratio`` times their value (stints × hours × labour value),
 within a yearly budget, and the reward buys improvements that raise the
-building's public good. Nothing is paid where nothing is co-built.
+public good of the project's building (of every building of its estate for an
+estate-wide project, MODEL.md §3.5). Nothing is paid where nothing is co-built.
 Touches: ``extra_utility`` (co-production), ``public_good``, costs.
 """
 
@@ -37,7 +38,8 @@ class RewardForSubsidyParams(PolicyParams):
     budget: float = p(50.0, 0.0, 1000.0, "yuan/household-year", "assumption",
                       "Yearly cap on rewards paid.", "policy")
     public_good_per_kyuan: float = p(0.02, 0.0, 1.0, "public-good units per 1,000 yuan", "assumption",
-                                     "Public-good rise a reward buys for the project's building.", "policy")
+                                     "Public-good rise a reward buys for the project's building (each building of "
+                                     "its estate if estate-wide).", "policy")
     verify_hours: float = p(2.0, 0.0, 40.0, "staff hours/project", "000 tool section (pay after results)",
                             "Staff time to check a project's results before paying.", "policy")
 
@@ -77,7 +79,8 @@ class RewardForSubsidy(Policy):
         reward = q.match_ratio * value
         reward *= min(1.0, self.left / max(float(reward.sum()), 1e-9))  # within what is left of the budget
         self.left -= float(reward.sum())
-        np.add.at(model.public_good, book.building[done], reward / 1000.0 * q.public_good_per_kyuan)
+        # improvements for the project's building, or for every building of its estate if it was estate-wide
+        model.public_good += book.to_buildings(done, reward / 1000.0 * q.public_good_per_kyuan)
         np.clip(model.public_good, 0, 1, out=model.public_good)
         paid = np.count_nonzero(reward)
         model.add_cost("reward_for_subsidy", float(reward.sum()) + paid * q.verify_hours * model.params.cost_staff_hour)
