@@ -146,6 +146,27 @@ def test_a_measure_no_run_has_is_named_not_drawn(tmp_path):
     assert (tmp_path / "out" / "figures" / "time_all.png").is_file()
 
 
+def test_resume_refuses_runs_made_by_another_model(tmp_path):
+    """A store whose finished runs were made by another model (cgsim updated, a preset or calibrated set changed:
+    their configuration hash differs) is not finished by this one: the table would mix two models."""
+    import json
+
+    f = tmp_path / "tiny.yaml"
+    f.write_text(EXP.replace("replicates: [5, 6, 7]", "replicates: [5]"), encoding="utf-8")
+    exp = load_experiment(f)
+    out = tmp_path / "out"
+    run_compare(exp, out, workers=1, progress=False, report=False)
+    ledger = out / "runs.jsonl"
+    recs = [json.loads(line) for line in ledger.read_text().splitlines()]
+    assert [r["status"] for r in recs] == ["ok", "ok"], recs
+    run_compare(exp, out, workers=1, progress=False, resume=True, report=False)  # the same model: fine
+    for r in recs:
+        r["config_hash"] = "0" * 16  # as if made by an older cgsim
+    ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    with pytest.raises(ConfigError, match="made by another version of the model"):
+        run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+
+
 def test_summarise_windows():
     w = pd.DataFrame({"week": [0, 1, 2, 3] * 2, "group": ["all"] * 4 + ["migrant"] * 4,
                       "rate_any": [1.0, 2.0, 3.0, 4.0, 0, 0, 0, 8.0]})

@@ -32,9 +32,10 @@ def run_compare(exp: Experiment, out: str | Path, *, executor: str = "local", wo
     spec = exp.spec()
     store = Store.prepare(out, kind="compare", spec=spec, spec_hash=spec_hash(spec), design=d, resume=resume,
                           overwrite=overwrite)
-    todo = store.todo(retry_failed)
     by_id = d.set_index("run_id")
     scen = {s.name: s for s in exp.scenarios}
+    store.check_same_model(lambda rid: exp.job(scen[by_id.at[rid, "scenario"]], int(by_id.at[rid, "seed"])))
+    todo = store.todo(retry_failed)
 
     def jobs():
         for rid in todo:

@@ -24,13 +24,17 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: str = "local", work
     sp = spec.spec()
     store = Store.prepare(out, kind=spec.kind, spec=sp, spec_hash=spec_hash(sp), design=d, resume=resume,
                           overwrite=overwrite)
-    todo = store.todo(retry_failed)
     rows = d.set_index("run_id")
+
+    def job(rid: int) -> dict:
+        return spec.job({"seed": rows.at[rid, "seed"], **{f.name: rows.at[rid, f.name] for f in spec.factors}})
+
+    store.check_same_model(job)
+    todo = store.todo(retry_failed)
 
     def jobs():
         for rid in todo:
-            yield {"run_id": rid, **spec.job({"seed": rows.at[rid, "seed"],
-                                              **{f.name: rows.at[rid, f.name] for f in spec.factors}})}
+            yield {"run_id": rid, **job(rid)}
 
     result = run_into_store(jobs(), store, executor=executor, workers=workers, scheduler=scheduler, total=len(d),
                             done_before=len(d) - len(todo), progress=progress, on_result=on_result, desc=spec.name)

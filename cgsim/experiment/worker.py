@@ -35,6 +35,15 @@ def _config(key: str):
                        overrides=j["overrides"])
 
 
+def _job_key(job: dict) -> str:
+    return json.dumps({k: job[k] for k in ("preset", "policies", "weeks", "governance", "overrides")}, sort_keys=True)
+
+
+def job_config_hash(job: dict) -> str:
+    """The configuration hash a run of ``job`` is stored with (its seed aside)."""
+    return _config(_job_key(job)).config_hash()
+
+
 def run_job(job: dict) -> dict:
     """Run ``job`` (see ``Experiment.job``); returns ``{"record": ..., "tables": ...}``.
 
@@ -48,9 +57,7 @@ def run_job(job: dict) -> dict:
            "config_hash": None}
     tables = None
     try:
-        key = json.dumps({k: job[k] for k in ("preset", "policies", "weeks", "governance", "overrides")},
-                         sort_keys=True)
-        cfg = copy.deepcopy(_config(key))  # a run never sees another run's config object
+        cfg = copy.deepcopy(_config(_job_key(job)))  # a run never sees another run's config object
         rec["config_hash"] = cfg.config_hash()
         res = simulate(cfg, seed=int(job["seed"]))
         outputs = job["outputs"]
