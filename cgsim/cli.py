@@ -68,7 +68,8 @@ def _check_out(out: str) -> None:
 
 class _Once(argparse.Action):
     """Mixed into an option's action: an option with a value may be given once. argparse would keep the last
-    of ``--weeks 2 --weeks 3`` without a word; which one the user meant is not ours to guess."""
+    of ``--weeks 2 --weeks 3`` without a word; which one the user meant is not ours to guess. The rule is
+    simply "once", so the same value given twice is refused too."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         given = namespace.__dict__.setdefault("_given", {})

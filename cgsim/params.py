@@ -244,8 +244,12 @@ class ModelParams(NoCoercion):
     beta_social: float = p(1.5, -5.0, 10.0, "log-odds per unit", "003 例6 M14; Granovetter 1978",
                            "Share of ties active last week.", "participation")
     beta_ask: float = p(1.0, -5.0, 5.0, "log-odds", "000 (being asked); 003 例2 (trust first)",
-                        "Asked to take part this week, at trust in the committee 0.5 (the pull is x 2·trust).",
+                        "Asked to take part this week (at trust in the committee 0.5; see ask_trust_weight).",
                         "participation")
+    ask_trust_weight: float = p(1.0, 0.0, 1.0, "share", "003 例2 (trust before mobilisation); assumption",
+                                "How far an ask's pull (beta_ask, stage_up_ask) scales with trust in the committee: "
+                                "x (1 - w + w·2·trust); 0 = MODEL.md §3.3's reference form, the same pull for all.",
+                                "participation")
     beta_belonging: float = p(0.8, -5.0, 5.0, "log-odds per unit", "003 §4.26 (例6: shared platforms build belonging)", "Sense of belonging.",
                               "participation")
     beta_salience: float = p(1.5, -5.0, 5.0, "log-odds per unit", ASSUMPTION,

@@ -320,3 +320,12 @@ def test_settled_community_matters_raise_their_building_or_whole_estate():
     assert gain.tolist() == [0.0, 0.02, 0.0, 0.05, 0.05, 0.05]
     # any amount per issue is spread the same way (a reward for an estate-wide project: every building of it)
     assert book.to_buildings(np.array([1, 2]), np.array([3.0, 1.0])).tolist() == [0.0, 0.0, 1.0, 3.0, 3.0, 3.0]
+
+
+def test_an_ask_pulls_as_far_as_trust_goes_unless_weighted_off():
+    """003 例2: an organiser nobody trusts mobilises nobody (ask_trust_weight 1); weight 0 is MODEL.md §3.3's
+    reference form, the same pull beta_ask for everyone; at trust 0.5 both give beta_ask."""
+    trust = np.array([0.0, 0.5, 1.0])
+    on = participation.ask_pull(ModelParams(ask_trust_weight=1.0), 1.5, trust)
+    off = participation.ask_pull(ModelParams(ask_trust_weight=0.0), 1.5, trust)
+    assert on.tolist() == [0.0, 1.5, 3.0] and off.tolist() == [1.5, 1.5, 1.5]

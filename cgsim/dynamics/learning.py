@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
+from .participation import ask_pull
 
 
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
@@ -102,7 +103,7 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
     z = p.beta_trust * pop.trust_rc[cand]
     z += group_base[cand]
     z += p.stage_up_social * net_share_active[cand]
-    z += (2.0 * p.stage_up_ask) * pop.asked[cand] * pop.trust_rc[cand]  # an ask pulls as far as trust goes (003 例2)
+    z += pop.asked[cand] * ask_pull(p, p.stage_up_ask, pop.trust_rc[cand])  # as far as trust goes (003 例2)
     z += p.stage_up_base
     up = cand[u_up[cand] * (1 + np.exp(-z)) < 1]  # u < sigmoid(z)
     to_active = np.nonzero((stage == ATTENTIVE) & answered & (u_active < p.stage_active_gain * 2 * pop.efficacy))[0]

@@ -1,7 +1,7 @@
 """Phase 3, participation decisions in four channels (MODEL.md §3.3).
 
 Reference form: p = σ(β0_channel + β_trust·trust + β_eff·efficacy +
-β_social·(share of active ties) + β_ask·asked·2·trust + β_belong·belonging +
+β_social·(share of active ties) + β_ask·asked·(1 − w + w·2·trust) + β_belong·belonging +
 β_salience·salience − β_cost·time cost + group terms + β_habit·habit),
 gated by the participation ladder (观望 residents take part in nothing,
 `000`; the shared zero of `001` Tables 2-3), by awareness of the committee
@@ -35,9 +35,7 @@ def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience
     common += p.beta_efficacy * pop.efficacy
     common += p.beta_social * share_active
     common += p.beta_belonging * pop.belonging
-    # being asked pulls as far as residents trust the committee the asker speaks for: 2·trust_rc, so the
-    # mean pull is beta_ask at trust 0.5 and nothing where nobody trusts it (003 例2: trust before mobilisation)
-    np.add(common, (2.0 * p.beta_ask) * pop.trust_rc, out=common, where=pop.asked)  # masked: no gather/scatter
+    np.add(common, ask_pull(p, p.beta_ask, pop.trust_rc), out=common, where=pop.asked)  # masked: no gather/scatter
     np.add(common, p.beta_active, out=common, where=pop.stage == ACTIVE)
     beta0 = np.array([p.beta0_activity, p.beta0_voice, p.beta0_deliberation, p.beta0_coproduction]) + channel_shift
     u = _cost_terms(p, pop) + beta0[:, None]  # (4, n)
@@ -46,6 +44,15 @@ def utilities(p, pop, group_base: np.ndarray, share_active: np.ndarray, salience
     u += p.beta_habit * pop.habit.T
     u += extra.T
     return u.T
+
+
+def ask_pull(p, beta: float, trust_rc: np.ndarray) -> np.ndarray:
+    """What being asked adds to the log-odds: ``beta`` at trust in the committee 0.5, scaled by
+    1 - w + w·2·trust (w = ``ask_trust_weight``): an ask pulls as far as residents trust the committee the asker
+    speaks for, nothing at zero trust when w = 1 (``003 例2``: trust before mobilisation); w = 0 is MODEL.md
+    §3.3's reference form, the same pull for everyone."""
+    w = p.ask_trust_weight
+    return (beta * (1.0 - w)) + (2.0 * beta * w) * trust_rc
 
 
 def _cost_terms(p, pop) -> np.ndarray:

@@ -14,8 +14,9 @@ threshold, owners must still be engaged and trust their neighbours.
 Mechanism: from the start week a trusted organiser lowers the share of
 mobilised owners an estate needs to form a 业委会 (``model.oc_organiser``), the
 branch's supervision of the firm cuts its obstruction, and red property (红色物业:
-Party building inside the firm) raises the firm's embeddedness, so fewer
-property disputes end in petitions. The public pays the studio's staff hours.
+Party building inside the firm) raises the firm's embeddedness, so the firm
+settles property matters sooner and fewer property disputes end in petitions.
+The public pays the studio's staff hours.
 Touches: ``model.oc_organiser``, ``model.firm`` (obstruction, embeddedness), costs.
 """
 
