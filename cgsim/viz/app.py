@@ -471,8 +471,8 @@ def chart_data(model, dim: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     x = np.arange(len(mv["capacity"]), dtype=float)
     out = {k: (x, _rolling(mv[k])) for k in ("rate_activity", "rate_voice", "rate_deliberation",
                                              "rate_coproduction", "issues_resolved")}
-    out.update({k: (x, np.asarray(mv[k], float)) for k in ("trust_neighbours", "trust_committee", "issues_open",
-                                                           "capacity")})
+    out.update({k: (x, np.asarray(mv[k], float)) for k in ("trust_neighbours", "trust_committee", "trust_firm",
+                                                           "issues_open", "capacity")})
     pet = np.asarray(mv["petitions"], float)
     out["petitions"] = (x, np.cumsum(np.concatenate(([0.0], pet[1:]))))  # row 0 is the burn-in's last week
     rec = model.recorder
@@ -491,7 +491,7 @@ PANELS = (
     ("chart_channels", ("rate_activity", "rate_voice", "rate_deliberation", "rate_coproduction"), 0.0, 0.02, None,
      True),
     ("chart_groups", None, 0.0, 0.05, None, True),
-    ("chart_trust", ("trust_neighbours", "trust_committee"), None, None, None, False),
+    ("chart_trust", ("trust_neighbours", "trust_committee", "trust_firm"), None, None, None, False),
     ("chart_issues", ("issues_open", "issues_resolved"), 0.0, 10.0, None, False),
     ("chart_petitions", ("petitions",), 0.0, 5.0, None, False),
     ("chart_capacity", ("capacity",), 0.0, None, 1.0, False),
@@ -508,8 +508,12 @@ class ChartPanel:
         self.limits: tuple[float, float] | None = None
 
     def series(self, data: dict) -> list[str]:
+        """The panel's series; one a community does not have (trust in a firm where there is none: all NaN) is left
+        out, legend entry included."""
         keys = self.spec[1]
-        return list(keys) if keys is not None else [k for k in data if k.startswith("group:")]
+        if keys is None:
+            return [k for k in data if k.startswith("group:")]
+        return [k for k in keys if not len(data[k][1]) or np.isfinite(data[k][1]).any()]
 
     def png(self, data: list[dict], main, *, dim: str, lang: str, weeks: int) -> bytes:
         flang = figure_lang(lang)

@@ -82,6 +82,7 @@ _L: dict[str, tuple[str, str]] = {
     "chart_capacity": ("Self-governance capacity C", "自治能力 C"),
     "trust_neighbours": ("neighbours", "邻里"),
     "trust_committee": ("committee", "居委会"),
+    "trust_firm": ("property firm", "物业公司"),
     "issues_open": ("open", "未解决"),
     "issues_resolved": ("resolved per week (4-week mean)", "每周解决（4周平均）"),
     "petitions": ("petitions", "上访"),

@@ -98,3 +98,13 @@ def test_solara_front_end_packages_are_known():
     assert "requirejs" in req and "@widgetti/solara-vuetify-app" in req
     assert all(v[0].isdigit() for v in req.values())
     assert not any("vuetify3" in k for k in req)  # ipyvue < 2 is pinned
+
+
+def test_trust_chart_shows_the_firm_only_where_there_is_one():
+    """A series the community does not have (trust in a firm where there is none: all NaN) gets no line and no
+    legend entry; where a firm serves the community it is drawn beside neighbours and committee."""
+    panel = next(app.ChartPanel(s) for s in app.PANELS if s[0] == "chart_trust")
+    with_firm = app.chart_data(CommunityModel(preset="commodity_estate", rng=1, weeks=3).run(), "age")
+    without = app.chart_data(CommunityModel(preset="old_danwei_compound", rng=1, weeks=3).run(), "age")
+    assert panel.series(with_firm) == ["trust_neighbours", "trust_committee", "trust_firm"]
+    assert panel.series(without) == ["trust_neighbours", "trust_committee"]
