@@ -165,6 +165,11 @@ def test_resume_refuses_runs_made_by_another_model(tmp_path):
     ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
     with pytest.raises(ConfigError, match="made by another version of the model"):
         run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["versions"]["cgsim"] = "0.0.1"  # stored by an older release (a code change no parameter shows)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ConfigError, match="were made with cgsim 0.0.1"):
+        run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
 
 
 def test_summarise_windows():

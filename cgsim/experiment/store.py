@@ -216,13 +216,21 @@ class Store:
         return {int(r["run_id"]): r for r in read_ledger(self.root)}
 
     def check_same_model(self, job_of) -> None:
-        """On resume: the runs already stored must come from the model that will make the rest. One finished run's
-        job (``job_of(run_id)``) is hashed as the worker hashes it and compared with the hash it was stored with;
-        a different hash means cgsim, a preset or a calibrated set changed in between (new parameters, defaults
-        or fitted values), and finishing the store would mix two models in one table."""
+        """On resume: the runs already stored must come from the model that will make the rest. The store's cgsim
+        version must be this one, and one finished run's job (``job_of(run_id)``) is hashed as the worker hashes
+        it and compared with the hash it was stored with: a different hash means a preset or a calibrated set
+        changed in between (new parameters, defaults or fitted values). Either way, finishing the store would mix
+        two models in one table."""
         if self.fresh:
             return
+        from ..run import versions
         from .worker import job_config_hash
+
+        made, now = self.manifest().get("versions", {}).get("cgsim"), versions().get("cgsim")
+        if made and now and "unknown" not in (made, now) and made != now:
+            raise ConfigError(f"--resume: the runs stored in {self.root} were made with cgsim {made}, and this is "
+                              f"cgsim {now}: finishing them would mix two models in one table. Choose a new --out, "
+                              f"or pass --overwrite to run them all again.")
 
         done = sorted(i for i, r in self.records().items() if r["status"] == "ok" and r.get("config_hash"))
         if not done:
@@ -230,11 +238,10 @@ class Store:
         rid = done[0]
         old, new = self.records()[rid]["config_hash"], job_config_hash(job_of(rid))
         if old != new:
-            made = self.manifest().get("versions", {}).get("cgsim", "?")
             raise ConfigError(f"--resume: the runs stored in {self.root} were made by another version of the model "
-                              f"or its presets (run {rid}: configuration {old}, now {new}; stored with cgsim "
-                              f"{made}). Finishing them now would mix two models in one table: choose a new --out, "
-                              f"or pass --overwrite to run them all again.")
+                              f"or its presets (run {rid}: configuration {old}, now {new}). Finishing them now would "
+                              f"mix two models in one table: choose a new --out, or pass --overwrite to run them all "
+                              f"again.")
 
     def todo(self, retry_failed: bool = False) -> list[int]:
         recs = self.records()
