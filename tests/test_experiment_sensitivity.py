@@ -53,14 +53,20 @@ def test_indices_rank_factors(tmp_path, sens, key):
     assert (means["replicates"] == 2).all() and (idx["failed_points"] == 0).all()
 
 
+def _with_nan_rows(tmp_path, field: str, values: tuple, **row):
+    """A Morris spec whose outputs ``field`` is ``values``, and fake results plus a copy of their rows set to
+    ``row`` with no value (finished runs without one)."""
+    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: error}")
+    res = _fake_results(spec)
+    nan = res.summary.assign(**row, value=np.nan)
+    object.__setattr__(spec.outputs, field, values)
+    return spec, SimpleNamespace(summary=pd.concat([res.summary, nan], ignore_index=True))
+
+
 def test_a_group_with_no_residents_is_reported_not_failed(tmp_path):
     """Runs that finished with no value for a group (n = 0 there: NaN, not 0) give NaN indices and a warning
     that names the group, not 'failed points'; the other groups are analysed as usual."""
-    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: error}")
-    res = _fake_results(spec)
-    empty = res.summary.assign(group="floating", value=np.nan)
-    res = SimpleNamespace(summary=pd.concat([res.summary, empty], ignore_index=True))
-    object.__setattr__(spec.outputs, "groups", ("all", "floating"))
+    spec, res = _with_nan_rows(tmp_path, "groups", ("all", "floating"), group="floating")
     with pytest.warns(UserWarning, match=r"rate_any \(floating\): the group has no residents"):
         idx, means = analyse(spec, res)
     fl, al = idx[idx.group == "floating"], idx[idx.group == "all"]
@@ -72,11 +78,7 @@ def test_a_group_with_no_residents_is_reported_not_failed(tmp_path):
 def test_a_measure_the_community_lacks_is_not_measured_not_an_empty_group(tmp_path):
     """Trust in the property firm where there is no firm: NaN indices and a warning that says the measure is
     not measured (drop it from the outcomes), not that the group has no residents."""
-    spec = _spec(tmp_path, "{method: morris, samples: 6, num_levels: 4, on_failure: error}")
-    res = _fake_results(spec)
-    absent = res.summary.assign(outcome="trust_firm", value=np.nan)
-    res = SimpleNamespace(summary=pd.concat([res.summary, absent], ignore_index=True))
-    object.__setattr__(spec.outputs, "outcomes", ("rate_any", "trust_firm"))
+    spec, res = _with_nan_rows(tmp_path, "outcomes", ("rate_any", "trust_firm"), outcome="trust_firm")
     with pytest.warns(UserWarning, match=r"trust_firm: not measured in these runs \(no property firm"):
         idx, _ = analyse(spec, res)
     tf, ra = idx[idx.outcome == "trust_firm"], idx[idx.outcome == "rate_any"]

@@ -21,6 +21,13 @@ from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
 from .participation import ask_pull
 
 
+def _experience(arr: np.ndarray, hit: np.ndarray, good: np.ndarray, bad: np.ndarray) -> None:
+    """The bounded learning step for residents ``hit``: ``x + good·(1 − x) − bad·x``, clipped to [0, 1]
+    (``bad`` already carries the negativity bias, MODEL.md §3.6)."""
+    x = arr[hit]
+    arr[hit] = clip01(x + good * (1 - x) - bad * x)
+
+
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
                      rc_contact, admin_share: float, service: np.ndarray, firm_settled_touch=None,
                      firm_dispute_touch=None, firm_service=None) -> None:
@@ -32,8 +39,7 @@ def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_t
         good *= p.learn_pos
         bad *= neg
         for arr in (pop.trust_rc, pop.efficacy):
-            x = arr[hit]
-            arr[hit] = clip01(x + good * (1 - x) - bad * x)
+            _experience(arr, hit, good, bad)
     # experiences fade: attitudes drift back toward each resident's disposition
     pop.trust_rc += p.attitude_drift * (pop.trust_rc_anchor - pop.trust_rc)
     pop.efficacy += p.attitude_drift * (pop.efficacy_anchor - pop.efficacy)
@@ -78,10 +84,8 @@ def update_firm_trust(p, pop, settled_touch: np.ndarray, dispute_touch: np.ndarr
     trusted more."""
     hit = np.nonzero(settled_touch | dispute_touch)[0]
     if hit.size:
-        x = pop.trust_firm[hit]
-        good = p.learn_pos * 0.5 * settled_touch[hit]
-        bad = p.learn_pos * p.negativity_bias * 0.5 * dispute_touch[hit]
-        pop.trust_firm[hit] = clip01(x + good * (1 - x) - bad * x)
+        _experience(pop.trust_firm, hit, p.learn_pos * 0.5 * settled_touch[hit],
+                    p.learn_pos * p.negativity_bias * 0.5 * dispute_touch[hit])
     tf = pop.trust_firm
     tf += p.attitude_drift * (pop.trust_firm_anchor - tf) + p.satisfaction_rate * (service - tf)
     clip01(tf)

@@ -9,9 +9,10 @@ gated by the participation ladder (观望 residents take part in nothing,
 shallow activity or a suggestion a resident sits that channel out for a
 while (the thin frequent tail of `001` Tables 2-3: 4.1% take part more than
 5 times, 4.0% suggest often), and raises each matter once; active residents,
-the backbone, raise matters whenever they arise. Deeper channels have lower intercepts (`003 例6` Q23). Being asked pulls in proportion
-to trust in the committee the asker speaks for: an organiser nobody trusts
-mobilises nobody (`003 例2`, trust before mobilisation).
+the backbone, raise matters whenever they arise. Deeper channels have lower
+intercepts (`003 例6` Q23). Being asked pulls in proportion to trust in the
+committee the asker speaks for: an organiser nobody trusts mobilises nobody
+(`003 例2`, trust before mobilisation).
 """
 
 from __future__ import annotations

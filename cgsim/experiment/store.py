@@ -232,11 +232,12 @@ class Store:
                               f"cgsim {now}: finishing them would mix two models in one table. Choose a new --out, "
                               f"or pass --overwrite to run them all again.")
 
-        done = sorted(i for i, r in self.records().items() if r["status"] == "ok" and r.get("config_hash"))
+        recs = self.records()
+        done = sorted(i for i, r in recs.items() if r["status"] == "ok" and r.get("config_hash"))
         if not done:
             return
         rid = done[0]
-        old, new = self.records()[rid]["config_hash"], job_config_hash(job_of(rid))
+        old, new = recs[rid]["config_hash"], job_config_hash(job_of(rid))
         if old != new:
             raise ConfigError(f"--resume: the runs stored in {self.root} were made by another version of the model "
                               f"or its presets (run {rid}: configuration {old}, now {new}). Finishing them now would "
