@@ -53,6 +53,9 @@ COMMUNITY = {
     "ties": "Ties in the social network.",
     "cross_group_ties": "Ties between migrant and local residents.",
     "owners_committees": "Estates with an owners' committee (业委会).",
+    "resident_groups": "Resident self-organisations (interest groups, volunteer teams, self-management groups) "
+                       "at the end of the period.",
+    "group_member_share": "Share of residents who belong to a resident self-organisation.",
     "voices_answered": "Suggestions answered by the committee in the period.",
     "voices_ignored": "Suggestions that waited past residents' patience unanswered.",
 }
@@ -89,6 +92,8 @@ YEARLY_COMMUNITY = {
     "mean_weeks_to_resolve": "Mean weeks from an issue arising to its settlement, for issues settled in the year "
                              "(0 when none was settled).",
     "cost_per_participant_hour": "Cost in the year divided by residents' hours of participation (yuan/hour).",
+    "groups_founded": "Resident self-organisations founded in the year.",
+    "groups_folded": "Resident self-organisations that folded in the year.",
 }
 COLUMN_DOCS = {**WEEKLY_RESIDENT, **COMMUNITY, **YEARLY_RESIDENT, **YEARLY_COMMUNITY}
 
@@ -222,6 +227,7 @@ class Recorder:
             "cost_yuan": float(sum(m.cost_week.values())), "ties": m.network.n_ties,
             "cross_group_ties": self._cross_ties(),
             "owners_committees": sum(o.formed for o in m.owners_committees),
+            "resident_groups": m.self_organisation.n_groups, "group_member_share": m.self_organisation.member_share(),
             "voices_answered": answered, "voices_ignored": ignored,
         }
 
@@ -297,7 +303,9 @@ class Recorder:
         wk = book.resolve_weeks_total - resolved_before[1]
         self._resolved_before = (book.resolved_total, book.resolve_weeks_total)
         com.update(activist_concentration=float(top), mean_weeks_to_resolve=float(wk / n_res) if n_res else 0.0,
-                   cost_per_participant_hour=float(self._year_cost / part_hours) if part_hours else 0.0)
+                   cost_per_participant_hour=float(self._year_cost / part_hours) if part_hours else 0.0,
+                   groups_founded=m.self_organisation.founded, groups_folded=m.self_organisation.folded)
+        m.self_organisation.reset_counters()
         self.yearly_com.append({"year": year, **com})
         self._year_admin = []
         self._year_cost = 0.0

@@ -24,7 +24,7 @@ from mesa.discrete_space import Network
 
 from . import metrics
 from .actors import (NGO, GridWorkers, OwnersCommittee, PartyOrganisation, PropertyFirm, ResidentsCommittee,
-                     StreetOffice)
+                     SelfOrganisation, StreetOffice)
 from .dynamics import capacity as cap
 from .dynamics import issues as iss
 from .dynamics import learning, outreach, participation, turnover
@@ -91,6 +91,7 @@ class CommunityModel(mesa.Model):
         self.owners_committees = [OwnersCommittee(self, e) for e in range(hier.n_estates)]
         self.ngo = NGO(self, p.ngo_staff, p.ngo_hours_per_staff, p.ngo_target)
         self.grid = GridWorkers(self, p.grid_workers_per_grid, p.grid_visits_per_month, hier.n_grids)
+        self.self_organisation = SelfOrganisation(self)  # resident groups (MODEL.md §2), founded as residents act
         self.oc_organiser = p.oc_organiser_effect
         self.committee_allocation: dict[str, float] = {}
         self.issues = iss.IssueBook(hier.n_buildings, hier.n_estates,
@@ -171,6 +172,7 @@ class CommunityModel(mesa.Model):
         self.week = 0
         self.population.year_counts[:] = 0
         self.issues.reset_counters()
+        self.self_organisation.reset_counters()
         self.costs_total = {}
 
     def step(self) -> None:
@@ -261,6 +263,11 @@ class CommunityModel(mesa.Model):
         answered, ignored = self._answer_voices(g_inst.random(pop.n))
         self._hold_meetings(ev[:, DELIB], g_inst.random(self.hierarchy.n_estates))
         self._owners_act()
+        if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # resident groups: a month of founding, recruiting, folding
+            so = self.self_organisation
+            so.organise(p, (self._attended_weeks > 0) | ev[:, ACT], net.mean_of(pop.trust_gen), self._demo_cell,
+                        self._estate_groups, self.uniform("groups", (2, pop.n)),
+                        self.streams.gen("group_folding", w).random(so.next_id))
         oc = np.array([o.formed for o in self.owners_committees], float)
         firm_rate = self.firm.fix_rate(oc)  # per estate; the community's base rate is the rate without a committee
         firm_base = float(self.firm.fix_rate(np.zeros(1))[0])
@@ -319,7 +326,8 @@ class CommunityModel(mesa.Model):
         cult = rc.meeting_hours + 0.5 * rc.activity_hours * 0.2 + self.ngo.cultivation_hours() \
             + self.extra_cultivation_hours
         self.capacity = cap.update(p, self.capacity, deep_rate=deep, cultivation_hours=cult, n_residents=pop.n,
-                                   admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity)
+                                   admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity,
+                                   group_member_share=self.self_organisation.member_share())
         self.capacity_stage = cap.stage_of(p, self.capacity)
         self.moved = turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w),
                                    self.move_rate, admin_share=rc.admin_share)
@@ -355,6 +363,11 @@ class CommunityModel(mesa.Model):
             self.seats[0] += self.ngo.n_programmes * p.activity_capacity * share
             opp[:, ACT] |= target
         opp[:, ACT] |= (self.seats[0] > 0)[pop.estate]
+        if self.self_organisation.groups:  # groups meet weekly: an activity for their members, with its own seats
+            self.seats[0] += self.self_organisation.meeting_seats(ne)
+            members = pop.group >= 0
+            opp[:, ACT] |= members
+            self.extra_utility[members, ACT] += p.group_member_pull
         voice = target_issue != pop.last_voiced  # a new matter to raise
         voice &= salience > 0
         voice |= u_need < p.personal_need_rate   # or a personal need

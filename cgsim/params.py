@@ -213,6 +213,29 @@ class ModelParams(NoCoercion):
     oc_organiser_effect: float = p(0.0, 0.0, 1.0, "share of threshold removed", "001 M18",
                                    "How much a trusted organiser lowers the owners' threshold.", "property")
 
+    # ---- resident self-organisations (MODEL.md §2; 003 例2 M19, M27; 003 例3 M5) ----
+    group_start_rate: float = p(0.02, 0.0, 1.0, "per backbone resident-month at full standing",
+                                "003 例2 M19 (trust first, then organise); assumption on the value",
+                                "Monthly chance a backbone resident (top rung, at an activity that month) starts a "
+                                "resident group, times their standing (neighbours' trust above "
+                                "group_trust_threshold).", "self_organisation")
+    group_trust_threshold: float = p(0.3, 0.0, 0.99, "0-1 scale (mean generalised trust over the initiator's ties)",
+                                     "003 例2 M27, §4 item 1 (need without a respected organiser stays latent); "
+                                     "assumption on the value",
+                                     "Neighbours' trust below which nobody can start a group; standing rises "
+                                     "linearly from it to 1 at full trust.", "self_organisation")
+    group_size: int = p(8, 3, 60, "members", "003 例3 M5 (interest groups, volunteer teams); assumption on the value",
+                        "Members a resident group recruits up to (it needs 3 to exist).", "self_organisation")
+    group_member_pull: float = p(1.0, 0.0, 5.0, "log-odds", ASSUMPTION,
+                                 "Pull of one's group's weekly meeting on taking part in an activity.",
+                                 "self_organisation")
+    group_fold_rate: float = p(0.04, 0.0, 1.0, "per group-month", ASSUMPTION,
+                               "Monthly chance a group with no inclusiveness folds.", "self_organisation")
+    group_inclusion_effect: float = p(0.75, 0.0, 1.0, "share of the fold rate removed at full inclusiveness",
+                                      "003 例2 M27, §4 item 3 (inclusive groups last; rule by a few does not)",
+                                      "How much inclusiveness (share of the estate's age x hukou x tenure groups "
+                                      "among members) lowers a group's chance to fold.", "self_organisation")
+
     # ---- party organisation, NGOs, grid workers ---------------------------
     party_outreach: float = p(0.3, 0.0, 3.0, "contacts per engaged member-week", "003 例9 (老面孔); assumption",
                               "Neighbours an engaged retired Party member asks to join, per week, spread over their ties; "
@@ -399,6 +422,11 @@ class ModelParams(NoCoercion):
                                  "Shrinkage of C from administrative load and from strong government once C is "
                                  "past the dependent stage.",
                                  "capacity")
+    capacity_groups: float = p(0.002, 0.0, 1.0, "per week at full organisation",
+                               "003 例1 M1 (C: number and strength of resident organisations); assumption on the "
+                               "value",
+                               "Growth of C from resident self-organisations (full when 5% of residents belong to "
+                               "one).", "capacity")
     capacity_gov_support: float = p(0.003, 0.0, 1.0, "per week at full intensity", "003 例1 M1 (抚养培育, 辅助成长)",
                                     "Growth of C from government nurturing, fading as C nears maturity.",
                                     "capacity")

@@ -112,6 +112,7 @@ class Population:
     trust_rc_anchor: np.ndarray = field(default=None)   # dispositional trust in the committee
     efficacy_anchor: np.ndarray = field(default=None)   # dispositional efficacy
     trust_firm_anchor: np.ndarray = field(default=None)  # dispositional trust in the property firm
+    group: np.ndarray = field(default=None)  # id of the resident self-organisation one belongs to (-1 none)
 
     @property
     def engaged(self) -> np.ndarray:
@@ -174,6 +175,7 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
         idle_weeks=np.zeros(n, np.int16), year_counts=np.zeros((n, 4), np.int16, order="F"),
         week_events=np.zeros((n, 4), bool, order="F"), trust_gen_anchor=trust_gen.copy(),
         trust_rc_anchor=trust_rc.copy(), efficacy_anchor=efficacy.copy(), trust_firm_anchor=trust_firm.copy(),
+        group=np.full(n, -1, np.int32),
     )
     return pop
 

@@ -7,8 +7,9 @@ from .committee import ResidentsCommittee
 from .firm import OwnersCommittee, PropertyFirm
 from .ngo import NGO
 from .outreach_workers import GridWorkers, PartyOrganisation
+from .resident_groups import ResidentGroup, SelfOrganisation
 from .station import ServiceStation
 from .street import StreetOffice
 
-__all__ = ["GridWorkers", "NGO", "OwnersCommittee", "PartyOrganisation", "PropertyFirm", "ResidentsCommittee",
-           "ServiceStation", "StreetOffice"]
+__all__ = ["GridWorkers", "NGO", "OwnersCommittee", "PartyOrganisation", "PropertyFirm", "ResidentGroup",
+           "ResidentsCommittee", "SelfOrganisation", "ServiceStation", "StreetOffice"]

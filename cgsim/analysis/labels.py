@@ -43,6 +43,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ties": ("social ties", "社会关系数"),
     "cross_group_ties": ("migrant-local ties", "外地与本地居民间关系数"),
     "owners_committees": ("estates with an owners' committee", "成立业委会的小区数"),
+    "resident_groups": ("resident self-organisations", "居民自组织数"),
+    "group_member_share": ("residents in a self-organisation", "参加居民自组织的居民比例"),
     "voices_answered": ("suggestions answered", "得到答复的建议数"),
     "voices_ignored": ("suggestions left unanswered", "未获答复的建议数"),
     # yearly, residents
@@ -66,6 +68,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "activist_concentration": ("share of events by the most active 10%", "最活跃10%参与者的参与次数占比"),
     "mean_weeks_to_resolve": ("weeks to settle an issue", "问题平均解决周数"),
     "cost_per_participant_hour": ("public cost per participation hour (yuan)", "每参与小时公共成本（元）"),
+    "groups_founded": ("resident self-organisations founded", "新成立居民自组织数"),
+    "groups_folded": ("resident self-organisations folded", "解散居民自组织数"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {

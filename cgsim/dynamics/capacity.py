@@ -7,7 +7,7 @@ self-governance out (包揽一切); too little while C is still dependent lets i
 collapse (不应放手):
 
 dC = growth·(deep participation)(1−C) + cultivation·(committee and NGO time
-spent cultivating)(1−C) + support·min(g, need) − crowding·(½·administrative
+spent cultivating)(1−C) + groups·(resident self-organisation)(1−C) + support·min(g, need) − crowding·(½·administrative
 share + max(g − need, 0)) − collapse·max(need − g, 0)·[C < θ1] − decay·C. Stages: 索取依赖 (dependent, C < θ1), 学习进步 (learning),
 成熟独立 (mature, C ≥ θ2). In the dependent stage residents request rather
 than contribute; later stages favour deliberation and co-production.
@@ -40,14 +40,16 @@ def government_need(p, c: float) -> float:
 
 
 def update(p, c: float, *, deep_rate: float, cultivation_hours: float, n_residents: int, admin_share: float,
-           gov_intensity: float) -> float:
+           gov_intensity: float, group_member_share: float = 0.0) -> float:
     deep = min(1.0, deep_rate * 50.0)                          # 2% of residents in deep channels a week = full
     cult = min(1.0, cultivation_hours / max(n_residents * 0.01, 1.0))  # 1 hour per 100 residents a week = full
+    org = min(1.0, group_member_share * 20.0)                  # 5% of residents in resident groups = full
     need = government_need(p, c)
     support = min(gov_intensity, need)
     crowd = admin_share * 0.5 + max(gov_intensity - need, 0.0)
     collapse = max(need - gov_intensity, 0.0) if c < p.capacity_theta1 else 0.0
     dc = (p.capacity_growth * deep * (1 - c) + p.capacity_cultivation * cult * (1 - c)
+          + p.capacity_groups * org * (1 - c)
           + p.capacity_gov_support * support - p.capacity_crowding * crowd - p.capacity_collapse * collapse
           - p.capacity_decay * c)
     return clip01_scalar(c + dc)

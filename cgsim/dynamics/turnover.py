@@ -40,6 +40,7 @@ def move(p, pop, u_household: np.ndarray, g: np.random.Generator, rate: np.ndarr
     pop.recovery[idx] = 0.0
     pop.pending_voice[idx] = -1
     pop.last_voiced[idx] = -1
+    pop.group[idx] = -1  # a mover leaves their group; the newcomer belongs to none yet
     pop.idle_weeks[idx] = 0
     pop.year_counts[idx] = 0
     for name, mean in (("trust_rc", p.trust_rc_mean), ("efficacy", p.efficacy_mean),

@@ -1,0 +1,176 @@
+"""Resident self-organisations (MODEL.md §2): founded by a trusted backbone resident, a weekly activity for
+their members, lasting longer when inclusive (``cgsim.actors.resident_groups``)."""
+
+import numpy as np
+import pytest
+
+from cgsim import CommunityModel
+from cgsim.actors.resident_groups import MIN_MEMBERS, N_CELLS
+from cgsim.population import ACT, ACTIVE, WAIT
+
+SMALL = dict(preset="rural_village", n_households=300, weeks=104)
+MANY = dict(group_start_rate=0.3, group_trust_threshold=0.0)  # groups form readily
+
+
+def _check_invariants(m):
+    """Checked after a month's organising (the step of week 3 mod 4): only that week's movers, who left
+    their groups after it, may be missing from a group's count or its lead."""
+    pop, so = m.population, m.self_organisation
+    alive = set(so.groups)
+    members = pop.group[pop.group >= 0]
+    assert set(np.unique(members).tolist()) <= alive
+    gone = int(np.count_nonzero(m.moved))
+    for gid, g in so.groups.items():
+        n = int(np.count_nonzero(pop.group == gid))
+        assert n <= g.size <= n + gone
+        assert g.size >= MIN_MEMBERS
+        assert pop.group[g.leader] == gid or m.moved[g.leader]
+        assert np.all(pop.estate[pop.group == gid] == g.estate)
+        assert 0.0 < g.inclusiveness <= 1.0
+        assert g in m.agents  # a Mesa agent while alive
+
+
+def test_groups_form_and_keep_their_invariants():
+    m = CommunityModel(rng=1, **SMALL, **MANY)
+    for _ in range(m.weeks):
+        m.step()
+        if m.week % 4 == 0:
+            _check_invariants(m)
+    y = m.yearly_frame()
+    a = y[y.group == "all"]
+    assert (a.resident_groups > 0).all()
+    assert (a.group_member_share > 0).all() and (a.group_member_share <= 1).all()
+    assert a.groups_founded.sum() > 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_no_group_without_a_trusted_initiator(seed):
+    """Need without a trusted organiser stays latent (003 例2): the same community, seeds and starting
+    rate, but neighbours' trust never reaches the threshold, founds no group."""
+    trusted = CommunityModel(rng=seed, **SMALL, **MANY).run()
+    distrusted = CommunityModel(rng=seed, **{**SMALL, **MANY, "group_trust_threshold": 0.99}).run()
+    assert trusted.yearly_frame().groups_founded.sum() > 0
+    assert distrusted.yearly_frame().groups_founded.sum() == 0
+    assert distrusted.self_organisation.n_groups == 0
+    assert np.all(distrusted.population.group == -1)
+
+
+def _model_with_group(seed=3, **kw):
+    """A small community (no groups of its own) with one group planted in estate 0."""
+    m = CommunityModel(rng=seed, build_space=False, **{**SMALL, "group_start_rate": 0.0, **kw})
+    return m
+
+
+def _plant(m, members, leader):
+    from cgsim.actors.resident_groups import ResidentGroup
+    so, pop = m.self_organisation, m.population
+    g = ResidentGroup(m, so.next_id, int(pop.estate[leader]), int(leader), m.week)
+    so.next_id += 1
+    so.groups[g.gid] = g
+    pop.group[members] = g.gid
+    so._measure(m._demo_cell, m._estate_groups)
+    return g
+
+
+def _one_per_cell(m, estate):
+    pop = m.population
+    idx = np.flatnonzero(pop.estate == estate)
+    _, first = np.unique(m._demo_cell[idx], return_index=True)
+    return idx[first]
+
+
+def test_inclusive_groups_last():
+    """At fold rate 1 and full inclusion effect, a group holding every demographic cell of its estate
+    survives the month and a group of one cell folds (003 例2: only if everyone participates will it last)."""
+    m = _model_with_group(group_fold_rate=1.0, group_inclusion_effect=1.0)
+    pop = m.population
+    inclusive = _one_per_cell(m, 0)
+    assert inclusive.size >= MIN_MEMBERS
+    pop.stage[inclusive] = ACTIVE
+    g_inc = _plant(m, inclusive, inclusive[0])
+    assert g_inc.inclusiveness == pytest.approx(1.0)
+    # a one-cell group in another estate
+    idx = np.flatnonzero(pop.estate == 1)
+    cell = m._demo_cell[idx]
+    same = idx[cell == np.bincount(cell, minlength=N_CELLS).argmax()][:5]
+    pop.stage[same] = ACTIVE
+    g_one = _plant(m, same, same[0])
+    assert g_one.inclusiveness < 1.0
+    u_fold = np.full(m.self_organisation.next_id, 0.5)  # hazards: 0 for the inclusive group, 1 - 1/cells for the other
+    m.self_organisation._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, u_fold)
+    assert g_inc.gid in m.self_organisation.groups
+    assert g_one.gid not in m.self_organisation.groups
+    assert np.all(pop.group[same] == -1)
+    assert m.self_organisation.folded == 1
+
+
+def test_succession_or_folding_when_the_founder_goes():
+    m = _model_with_group(group_fold_rate=0.0)
+    pop, so = m.population, m.self_organisation
+    members = np.flatnonzero(pop.estate == 0)[:5]
+    pop.stage[members] = ACTIVE
+    g = _plant(m, members, members[0])
+    pop.group[members[0]] = -1  # the founder moved away
+    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, np.ones(so.next_id))
+    assert g.gid in so.groups and g.leader == members[1]  # an active member took over
+    pop.stage[members[2:]] = WAIT  # nobody left on the top rung
+    pop.group[members[1]] = -1
+    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, np.ones(so.next_id))
+    assert g.gid not in so.groups
+    assert g not in m.agents
+
+
+def test_members_meet_weekly():
+    """Group members have an activity every week, with seats in their estate, and are drawn to it."""
+    m = _model_with_group()
+    pop = m.population
+    members = np.flatnonzero(pop.estate == 0)[:6]
+    pop.stage[members] = ACTIVE
+    _plant(m, members, members[0])
+    m.committee.n_activities = 0  # (planned again each week; the planted group alone is checked below)
+    salience = np.zeros(pop.n)
+    target = np.full(pop.n, -1)
+    m.extra_utility[:] = 0.0
+    m._build_opportunities(salience, target, np.ones(pop.n))
+    assert m.opportunity[members, ACT].all()
+    assert m.seats[0][0] >= members.size
+    assert np.all(m.extra_utility[members, ACT] == m.params.group_member_pull)
+    others = np.setdiff1d(np.arange(pop.n), members)
+    assert np.all(m.extra_utility[others, ACT] == 0.0)
+
+
+def test_movers_leave_their_group():
+    m = CommunityModel(rng=1, **SMALL, **MANY)
+    m.run(60)
+    assert m.self_organisation.n_groups > 0
+    assert not np.any(m.population.group[m.moved] >= 0)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_groups_raise_participation_and_capacity(seed):
+    """Direction, paired seeds: a community whose backbone founds groups readily has more activity
+    participants and a higher capacity C than the same community where no group can form."""
+    base = CommunityModel(rng=seed, **{**SMALL, "group_start_rate": 0.0}).run()
+    groups = CommunityModel(rng=seed, **SMALL, **MANY).run()
+    yb, yg = base.yearly_frame(), groups.yearly_frame()
+    yb, yg = yb[yb.group == "all"].iloc[-1], yg[yg.group == "all"].iloc[-1]
+    assert yb.resident_groups == 0 and yg.resident_groups > 0
+    assert yg.participants_activity > yb.participants_activity
+    assert yg.participated_gt5 > yb.participated_gt5
+    assert yg.capacity > yb.capacity
+
+
+def test_fold_rate_acts_only_once_a_group_exists():
+    """CRN: groups face the chance of folding from the month after their founding, so two settings that
+    differ only in the fold rate give identical weekly tables up to that month's end, and differ later."""
+    kw = {**SMALL, **MANY, "weeks": 80, "burn_in_weeks": 0}
+    a = CommunityModel(rng=4, **kw).run()
+    b = CommunityModel(rng=4, **{**kw, "group_fold_rate": 0.9}).run()
+    wa, wb = a.weekly_frame(), b.weekly_frame()
+    alive = wa.loc[(wa.group == "all") & (wa.resident_groups > 0), "week"]
+    assert alive.size
+    w0 = int(alive.min())
+    assert w0 % 4 == 3  # groups are founded at a month's end
+    early_a, early_b = wa[wa.week < w0 + 4], wb[wb.week < w0 + 4]
+    assert early_a.equals(early_b)
+    assert not wa.equals(wb)
