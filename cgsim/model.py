@@ -118,6 +118,7 @@ class CommunityModel(mesa.Model):
         self.opportunity = np.zeros((pop.n, 4), bool, order="F")
         self.seats = np.zeros((2, hier.n_estates))  # activity / meeting seats per estate
         self.extra_cultivation_hours = 0.0
+        self.cultivation = 0.0  # last week's cultivation intensity (0-1, ``capacity.cultivation_level``)
         self.moved = np.zeros(pop.n, bool)     # residents replaced by newcomers this week
         self.grid_hit = np.zeros(pop.n, bool)  # residents whose household a grid worker visited this week
         # since the last tie update: weeks each resident attended an activity, and one bit per week they took part
@@ -267,7 +268,7 @@ class CommunityModel(mesa.Model):
             so = self.self_organisation
             so.organise(p, (self._attended_weeks > 0) | ev[:, ACT], net.mean_of(pop.trust_gen), self._demo_cell,
                         self._estate_groups, self.uniform("groups", (2, pop.n)),
-                        self.streams.gen("group_folding", w).random(so.next_id))
+                        self.streams.gen("group_folding", w).random(so.next_id), cultivation=self.cultivation)
         oc = np.array([o.formed for o in self.owners_committees], float)
         firm_rate = self.firm.fix_rate(oc)  # per estate; the community's base rate is the rate without a committee
         firm_base = float(self.firm.fix_rate(np.zeros(1))[0])
@@ -329,6 +330,7 @@ class CommunityModel(mesa.Model):
                                    admin_share=rc.admin_share, gov_intensity=self.street.gov_intensity,
                                    group_member_share=self.self_organisation.member_share())
         self.capacity_stage = cap.stage_of(p, self.capacity)
+        self.cultivation = cap.cultivation_level(cult, pop.n)
         self.moved = turnover.move(p, pop, self.uniform("turnover", h), self.streams.gen("newcomers", w),
                                    self.move_rate, admin_share=rc.admin_share)
         self._attended_weeks[self.moved] = 0  # a newcomer's tie window starts with them

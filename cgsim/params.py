@@ -224,6 +224,13 @@ class ModelParams(NoCoercion):
                                      "assumption on the value",
                                      "Neighbours' trust below which nobody can start a group; standing rises "
                                      "linearly from it to 1 at full trust.", "self_organisation")
+    group_cultivation_boost: float = p(2.0, 0.0, 20.0, "x founding chance per unit of cultivation intensity",
+                                       "001 M32-M33 (identify backbones, set up micro-organisations, train their "
+                                       "leaders); 003 例1 M1 (dependent communities organise through outside "
+                                       "initiators); assumption on the value",
+                                       "How much cultivation (committee, social-worker and policy hours that also raise "
+                                       "C; full at one hour per 100 residents a week) multiplies the founding chance: "
+                                       "x (1 + this x intensity).", "self_organisation")
     group_size: int = p(8, 3, 60, "members", "003 例3 M5 (interest groups, volunteer teams); assumption on the value",
                         "Members a resident group recruits up to (it needs 3 to exist).", "self_organisation")
     group_member_pull: float = p(1.0, 0.0, 5.0, "log-odds", ASSUMPTION,

@@ -47,3 +47,17 @@ def test_stop_restores_the_ngo():
     m = small_model(rng=1, weeks=30, policies=[{"name": "ngo_services", "start_week": 10, "end_week": 20,
                                                 "target": "youth"}]).run()
     assert (m.ngo.staff, m.ngo.target) == (m.params.ngo_staff, m.params.ngo_target)
+
+
+def test_cultivation_founds_resident_groups():
+    """Social workers identify backbones and set up micro-organisations (001 M32-M33): with the same seeds,
+    more resident groups are founded after the policy starts than in the status quo (a committee staffed in
+    proportion, as above, and a founding rate at which a small community founds some groups by itself)."""
+    kw = dict(rc_staff=2, group_start_rate=0.1)
+    founded = []
+    for b, p in _pairs(**kw):
+        fb, fp = (m.yearly_frame() for m in (b, p))
+        founded.append((fp[fp.group == "all"].groups_founded.sum(), fb[fb.group == "all"].groups_founded.sum()))
+    founded = np.array(founded)
+    assert founded[:, 0].sum() > founded[:, 1].sum()
+    assert (founded[:, 0] >= founded[:, 1]).sum() >= 4

@@ -6,7 +6,10 @@ MODEL.md §2: they emerge from participation, need a trusted initiator and last 
   start a group among the estate's activity-goers. The chance grows with how far the neighbours trust
   (mean generalised trust over the initiator's ties) above ``group_trust_threshold``, and is nil below it:
   need without a trusted organiser does not become action, trust comes first (`003 例2` M19, M27;
-  `../shared/research/seeds_003.md` §4 items 1-2). Engaged activity-goers of the estate join as far as they
+  `../shared/research/seeds_003.md` §4 items 1-2). Cultivation (committee meetings and activities, social
+  workers, policies: the hours that also raise C) multiplies the chance by 1 + ``group_cultivation_boost`` x its
+  intensity: the community identifies backbones, sets up micro-organisations and trains their leaders
+  (`001` M32-M33), and a dependent community organises through outside initiators (`003 例1` M1). Engaged activity-goers of the estate join as far as they
   trust neighbours; a group needs three people to exist, and tops up its members monthly.
 - **A group is a standing activity.** It meets every week in its estate: its members have an activity to go
   to whether or not the committee runs one (seats of their own, no committee hours), are drawn to it
@@ -78,10 +81,10 @@ class SelfOrganisation:
 
     # ---- monthly ---------------------------------------------------------
     def organise(self, p, recent_attendee: np.ndarray, neighbour_trust: np.ndarray, demo_cell: np.ndarray,
-                 estate_cells: np.ndarray, u: np.ndarray, u_fold: np.ndarray) -> None:
+                 estate_cells: np.ndarray, u: np.ndarray, u_fold: np.ndarray, cultivation: float = 0.0) -> None:
         """One month of group life. ``recent_attendee``: went to an activity this month; ``neighbour_trust``:
-        mean generalised trust over each resident's ties; ``u`` (2, n) uniforms (founding, joining) and
-        ``u_fold`` one per group id."""
+        mean generalised trust over each resident's ties; ``u`` (2, n) uniforms (founding, joining),
+        ``u_fold`` one per group id; ``cultivation`` the community's cultivation intensity (0-1)."""
         pop, week = self.model.population, self.model.week
         # members who fell back to 观望 leave (movers already left, ``turnover.move``)
         pop.group[(pop.group >= 0) & (pop.stage == WAIT)] = -1
@@ -92,7 +95,8 @@ class SelfOrganisation:
         if cand.size and p.group_start_rate > 0:
             thr = p.group_trust_threshold
             standing = np.clip((neighbour_trust[cand] - thr) / max(1.0 - thr, 1e-9), 0.0, 1.0)
-            for leader in cand[u[0, cand] < p.group_start_rate * standing]:
+            rate = p.group_start_rate * (1.0 + p.group_cultivation_boost * cultivation)
+            for leader in cand[u[0, cand] < rate * standing]:
                 if pop.group[leader] < 0:  # not recruited into a group founded earlier this month
                     self._found(p, pop, int(leader), recent_attendee, u[1], week)
         # top-up: existing groups recruit among the estate's activity-goers

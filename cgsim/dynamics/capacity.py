@@ -39,10 +39,16 @@ def government_need(p, c: float) -> float:
     return max(0.0, 1.0 - c / max(p.capacity_theta2, 1e-9))
 
 
+def cultivation_level(hours: float, n_residents: int) -> float:
+    """Cultivation intensity (0-1) of a week's committee, NGO and policy cultivation hours: one hour per 100
+    residents a week is full."""
+    return min(1.0, hours / max(n_residents * 0.01, 1.0))
+
+
 def update(p, c: float, *, deep_rate: float, cultivation_hours: float, n_residents: int, admin_share: float,
            gov_intensity: float, group_member_share: float = 0.0) -> float:
     deep = min(1.0, deep_rate * 50.0)                          # 2% of residents in deep channels a week = full
-    cult = min(1.0, cultivation_hours / max(n_residents * 0.01, 1.0))  # 1 hour per 100 residents a week = full
+    cult = cultivation_level(cultivation_hours, n_residents)
     org = min(1.0, group_member_share * 20.0)                  # 5% of residents in resident groups = full
     need = government_need(p, c)
     support = min(gov_intensity, need)
