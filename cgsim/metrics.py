@@ -53,6 +53,7 @@ COMMUNITY = {
     "ties": "Ties in the social network.",
     "cross_group_ties": "Ties between migrant and local residents.",
     "owners_committees": "Estates with an owners' committee (业委会).",
+    "firms_replaced": "Estates whose owners' committee has replaced the property firm (cumulative).",
     "resident_groups": "Resident self-organisations (interest groups, volunteer teams, self-management groups) "
                        "at the end of the period.",
     "group_member_share": "Share of residents who belong to a resident self-organisation.",
@@ -226,7 +227,7 @@ class Recorder:
             "rc_admin_share": m.committee.admin_share, "public_good": float(m.public_good.mean()),
             "cost_yuan": float(sum(m.cost_week.values())), "ties": m.network.n_ties,
             "cross_group_ties": self._cross_ties(),
-            "owners_committees": sum(o.formed for o in m.owners_committees),
+            "owners_committees": sum(o.formed for o in m.owners_committees), "firms_replaced": m.firm.replacements,
             "resident_groups": m.self_organisation.n_groups, "group_member_share": m.self_organisation.member_share(),
             "voices_answered": answered, "voices_ignored": ignored,
         }

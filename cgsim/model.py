@@ -87,7 +87,8 @@ class CommunityModel(mesa.Model):
         self.street = StreetOffice(self, p.admin_load, p.evaluation_regime, p.gov_intensity)
         self.committee = ResidentsCommittee(self, p.rc_staff, p.rc_hours_per_staff)
         self.party = PartyOrganisation(self, p.party_outreach)
-        self.firm = PropertyFirm(self, p.firm_present, p.firm_quality, p.firm_embeddedness, p.firm_obstruction)
+        self.firm = PropertyFirm(self, p.firm_present, p.firm_quality, p.firm_embeddedness, p.firm_obstruction,
+                                 hier.n_estates)
         self.owners_committees = [OwnersCommittee(self, e) for e in range(hier.n_estates)]
         self.ngo = NGO(self, p.ngo_staff, p.ngo_hours_per_staff, p.ngo_target)
         self.grid = GridWorkers(self, p.grid_workers_per_grid, p.grid_visits_per_month, hier.n_grids)
@@ -264,6 +265,7 @@ class CommunityModel(mesa.Model):
         answered, ignored = self._answer_voices(g_inst.random(pop.n))
         self._hold_meetings(ev[:, DELIB], g_inst.random(self.hierarchy.n_estates))
         self._owners_act()
+        self.firm.settle_in(p.firm_embedding_rate)
         if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # resident groups: a month of founding, recruiting, folding
             so = self.self_organisation
             so.organise(p, (self._attended_weeks > 0) | ev[:, ACT], net.mean_of(pop.trust_gen), self._demo_cell,
@@ -280,7 +282,7 @@ class CommunityModel(mesa.Model):
         distrust = 1.0 - np.bincount(pop.estate, pop.trust_rc, self.hierarchy.n_estates) / np.maximum(
             self.building_of_estate_count, 1)
         settled = self.issues.settle(p, w, self.streams.gen("settle", w), self.resolver_rate, distrust,
-                                     self.firm.embeddedness, firm_extra_estate=firm_rate - firm_base)
+                                     self.firm.embeddedness_by_estate(), firm_extra_estate=firm_rate - firm_base)
         settled_touch = self.issues.affected(settled, pop.building, pop.estate)
         dispute_touch = self.issues.affected(self.issues.new_dispute_ids, pop.building, pop.estate)
         firm_settled = firm_disputed = None
@@ -444,6 +446,26 @@ class CommunityModel(mesa.Model):
         for o in self.owners_committees:
             share = n_mob[o.estate] / max(n_owners[o.estate], 1)
             o.try_form(p, self.week, share, self.oc_organiser, obstruction)
+        self._owners_choose_firm(owners, n_owners)
+
+    def _owners_choose_firm(self, owners: np.ndarray, n_owners: np.ndarray) -> None:
+        """A formed owners' committee whose owners distrust the firm (mean trust in it below
+        ``oc_replace_trust``) replaces it with chance ``oc_replace_rate`` a month (`001` M8, M17-M19, M28: the
+        committee selects the firm). Residents' trust in the new firm starts from their disposition."""
+        p, pop, firm = self.params, self.population, self.firm
+        if not firm.present or p.oc_replace_rate <= 0:
+            return
+        formed = [o.estate for o in self.owners_committees if o.formed and not firm.replaced[o.estate]]
+        if not formed:
+            return
+        trust = np.bincount(pop.estate[owners], pop.trust_firm[owners], self.hierarchy.n_estates) / np.maximum(
+            n_owners, 1)
+        u = self.streams.gen("firm_replacement", self.week).random(self.hierarchy.n_estates)
+        for e in formed:
+            if n_owners[e] and trust[e] < p.oc_replace_trust and u[e] < p.oc_replace_rate:
+                firm.replace(e, p.firm_replacement_gain)
+                here = pop.estate == e
+                pop.trust_firm[here] = pop.trust_firm_anchor[here]
 
     # ---- running and results ---------------------------------------------
     def run(self, weeks: int | None = None) -> CommunityModel:

@@ -210,6 +210,19 @@ class ModelParams(NoCoercion):
                                 "How much the firm obstructs an owners' committee forming.", "property")
     oc_threshold: float = p(0.12, 0.0, 1.0, "share of owners", "001 M18; 003 例2",
                             "Share of engaged, trusting owners needed to form an owners' committee.", "property")
+    oc_replace_trust: float = p(0.35, 0.0, 1.0, "0-1 scale (owners' mean trust in the firm)",
+                                "001 M8, M17-M19, M28 (the owners' committee selects the firm); assumption on the "
+                                "value", "Owners' mean trust in the firm below which their committee sets out to "
+                                "replace it.", "property")
+    oc_replace_rate: float = p(0.1, 0.0, 1.0, "per month", "001 M28; assumption on the value",
+                               "Monthly chance an owners' committee whose owners distrust the firm replaces it "
+                               "(choosing a firm takes months).", "property")
+    firm_replacement_gain: float = p(0.1, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+                                     "Service quality a firm chosen by the owners brings above the one it replaces.",
+                                     "property")
+    firm_embedding_rate: float = p(0.02, 0.0, 1.0, "per week", "003 例10 (staff who know residents); assumption "
+                                   "on the value", "Rate at which a new firm's embeddedness grows toward the "
+                                   "community firm's (starting from 0: its staff know nobody).", "property")
     oc_organiser_effect: float = p(0.0, 0.0, 1.0, "share of threshold removed", "001 M18",
                                    "How much a trusted organiser lowers the owners' threshold.", "property")
 

@@ -9,6 +9,10 @@ who are engaged and trust their neighbours passes a threshold, which a
 trusted organiser lowers (`001 M18`, `003 例2`) and the firm's obstruction
 raises (`001 M18`). A formed committee bargains with the firm, raising its
 service quality, and holds owners' meetings (deliberation opportunities).
+It also chooses the firm (`001` M8, M17-M19, M28: the owners' committee manages
+the selection of the property firm): where its owners distrust the firm it
+replaces it, and the new firm serves better but starts without staff who know
+the residents (`003 例10`), so its embeddedness grows back week by week.
 """
 
 from __future__ import annotations
@@ -18,25 +22,60 @@ import numpy as np
 
 
 class PropertyFirm(mesa.Agent):
-    def __init__(self, model, present: bool, quality: float, embeddedness: float, obstruction: float):
+    """The community's property firm (``quality``, ``embeddedness``, ``obstruction``: the incumbent's, which
+    policies may change), and in estates whose owners replaced it, the firm they chose instead."""
+
+    def __init__(self, model, present: bool, quality: float, embeddedness: float, obstruction: float,
+                 n_estates: int = 1):
         super().__init__(model)
         self.present = present
         self.quality = quality
         self.embeddedness = embeddedness
         self.obstruction = obstruction
+        self.replaced = np.zeros(n_estates, bool)      # estates served by a firm their owners chose
+        self.new_quality = np.zeros(n_estates)
+        self.new_embeddedness = np.zeros(n_estates)
+        self.replacements = 0
+
+    def quality_by_estate(self) -> np.ndarray | float:
+        return np.where(self.replaced, self.new_quality, self.quality) if self.replacements else self.quality
+
+    def embeddedness_by_estate(self) -> np.ndarray | float:
+        return np.where(self.replaced, self.new_embeddedness, self.embeddedness) if self.replacements \
+            else self.embeddedness
 
     def fix_rate(self, estate_oc: np.ndarray) -> np.ndarray:
         """Weekly chance the firm settles a property matter, per estate: its service there (quality, lifted where
         an owners' committee bargains with it, ``001 M17``) times 1 + embeddedness, since staff who know residents
-        settle matters early, before they harden into disputes (``003 例10``). Nothing without a firm."""
+        settle matters early, before they harden into disputes (``003 例10``). Nothing without a firm. With a
+        one-element ``estate_oc`` (the community's base rate) it is the incumbent's rate."""
         if not self.present:
             return np.zeros(estate_oc.size)
-        return 0.15 * (1.0 + self.embeddedness) * self.service_level(estate_oc)
+        emb = self.embeddedness_by_estate() if estate_oc.size == self.replaced.size else self.embeddedness
+        return 0.15 * (1.0 + emb) * self.service_level(estate_oc)
 
     def service_level(self, estate_oc: np.ndarray) -> np.ndarray:
         """Service residents experience per estate (0-1); owners' committees lift it."""
-        base = self.quality if self.present else 0.2
+        if not self.present:
+            base = 0.2
+        else:
+            base = self.quality_by_estate() if estate_oc.size == self.replaced.size else self.quality
         return np.clip(base + 0.15 * estate_oc, 0, 1)
+
+    def replace(self, estate: int, gain: float) -> None:
+        """The owners of ``estate`` replace the firm: the new one serves ``gain`` better than the incumbent
+        does and starts with no staff who know the residents."""
+        self.replaced[estate] = True
+        self.new_quality[estate] = min(1.0, self.quality + gain)
+        self.new_embeddedness[estate] = 0.0
+        self.replacements += 1
+
+    def settle_in(self, rate: float) -> None:
+        """A week of a new firm's staff getting to know residents: its embeddedness moves toward the level the
+        community's firm has (``003 例10``) at ``rate`` a week."""
+        if self.replacements:
+            e = self.new_embeddedness
+            e += rate * (self.embeddedness - e) * self.replaced
 
 
 class OwnersCommittee(mesa.Agent):

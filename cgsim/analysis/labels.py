@@ -43,6 +43,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ties": ("social ties", "社会关系数"),
     "cross_group_ties": ("migrant-local ties", "外地与本地居民间关系数"),
     "owners_committees": ("estates with an owners' committee", "成立业委会的小区数"),
+    "firms_replaced": ("estates whose owners replaced the property firm", "业主更换物业公司的小区数"),
     "resident_groups": ("resident self-organisations", "居民自组织数"),
     "group_member_share": ("residents in a self-organisation", "参加居民自组织的居民比例"),
     "voices_answered": ("suggestions answered", "得到答复的建议数"),

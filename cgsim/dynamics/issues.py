@@ -157,7 +157,7 @@ class IssueBook:
 
     # ---- phase 5: settle, escalate, petition ------------------------------
     def settle(self, p, week: int, g: np.random.Generator, rate: np.ndarray, distrust_estate: np.ndarray,
-               embeddedness: float, firm_extra_estate: np.ndarray | None = None) -> np.ndarray:
+               embeddedness: float | np.ndarray, firm_extra_estate: np.ndarray | None = None) -> np.ndarray:
         """Settle open issues at their resolver's rate (plus, for the firm's issues, ``firm_extra_estate`` of
         their estate: the firm does better where an owners' committee bargains with it); returns the ids
         settled this week."""
@@ -187,7 +187,8 @@ class IssueBook:
         self.disputed[self.new_dispute_ids] = True
         self.new_disputes_week = int(np.count_nonzero(newly))
         disp = self.disputed[rest]
-        embedded = np.where(self.kind[rest] == PROPERTY, embeddedness, 0.0)
+        emb = embeddedness[self.estate[rest]] if np.ndim(embeddedness) else embeddedness  # per estate, or one
+        embedded = np.where(self.kind[rest] == PROPERTY, emb, 0.0)
         ppet = p.petition_rate * distrust_estate[self.estate[rest]] * (1 - embedded) * self.salience[rest]
         self.petitions_week = int(np.count_nonzero(disp & (u_pet[~fixed] < ppet)))
         self.petitions_total += self.petitions_week
