@@ -426,7 +426,7 @@ def cmd_calibrate(a) -> int:
 
     spec = make_spec(a.survey, a.preset, a.params, seeds=a.seeds, calibration=a.calibration,
                      overrides=_parse_sets(a.set), stationarity=not a.no_stationarity, step=a.step,
-                     max_evals=a.max_evals, check_seeds=a.check_seeds)
+                     max_evals=a.max_evals, check_seeds=a.check_seeds, start_from=a.start_from)
     save_as = None
     if a.save is not None:
         save_as = a.save or spec.survey.survey
@@ -527,6 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--calibration", default=None, help="calibrated set the other parameters come from (default: "
                                                         "the preset's; 'none' for schema defaults)")
     ca.add_argument("--set", action="append", metavar="NAME=VALUE", help="fix a parameter (repeatable)")
+    ca.add_argument("--start-from", default=None, metavar="NAME",
+                    help="calibrated set whose values start the search (default: the values the fitted parameters "
+                         "have in the preset or --calibration); e.g. the survey's previous fit, after a model change")
     ca.add_argument("--seeds", type=int, default=4, help="fit seeds per evaluation, common to all points "
                                                          "(default 4)")
     ca.add_argument("--check-seeds", type=int, default=10, help="fresh seeds for the fit report (default 10)")

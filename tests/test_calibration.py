@@ -13,6 +13,7 @@ from cgsim.calibration.intervals import intervals
 from cgsim.calibration.objective import aimed_distance
 from cgsim.calibration.recovery import recover
 from cgsim.cli import main as cli
+from cgsim.scenarios import ConfigError
 from cgsim.scenarios import ConfigError, calibrated_params, make_config
 from cgsim.survey import load_survey
 
@@ -224,3 +225,19 @@ def test_a_survey_group_with_no_residents_is_refused_and_leaves_nothing_in_the_w
     assert cli(args + ["--set", "migrant_share=0.0"]) == 2
     assert "group 'migrant' has no residents in a rural_village community" in capsys.readouterr().err
     assert cli(args + ["--preset", "mianyang_2019"]) == 0
+
+
+def test_start_from_a_calibrated_set():
+    """--start-from NAME starts the search at a calibrated set's values (a warm start), only for the
+    parameters it has; the other parameters, and the evaluations' model, are as without it."""
+    from cgsim.scenarios import calibrated_params
+
+    cold = make_spec("karamay_2016", None, "beta0_voice,hours_voice", calibration="mianyang_2019")
+    warm = make_spec("karamay_2016", None, "beta0_voice,hours_voice", calibration="mianyang_2019",
+                     start_from="karamay_2016")
+    k = calibrated_params("karamay_2016")
+    assert warm.start[0] == pytest.approx(k["beta0_voice"]) and warm.start[0] != cold.start[0]
+    assert warm.start[1] == cold.start[1]  # not in the set: the preset's value
+    assert warm.fingerprint() == cold.fingerprint()  # the same evaluations, only another start
+    with pytest.raises(ConfigError, match="--start-from.*unknown calibration 'karamay2016'.*karamay_2016"):
+        make_spec("karamay_2016", None, "beta0_voice", start_from="karamay2016")

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..params import ModelParams, param_table
-from ..scenarios import NO_CALIBRATION, ROOT, ConfigError, _closest, load_preset, validate_params
+from ..scenarios import NO_CALIBRATION, ROOT, ConfigError, _closest, calibrated_params, load_preset, validate_params
 from ..survey import SURVEY_DIR, Survey, load_survey
 
 #: fit seeds are distinct from the seeds analysts report (1, 2, ...) so fit and check do not share luck
@@ -63,7 +63,8 @@ def _float_params() -> dict[str, dict]:
 
 def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *, seeds: int = 4,
               calibration: str | None = None, overrides: dict | None = None, stationarity: bool = True,
-              step: float = 0.02, max_evals: int = 300, check_seeds: int = 10, weeks: int = 52) -> CalibrationSpec:
+              step: float = 0.02, max_evals: int = 300, check_seeds: int = 10, weeks: int = 52,
+              start_from: str | None = None) -> CalibrationSpec:
     """Validate the pieces of a calibration; every mistake is a ``ConfigError`` naming what is allowed."""
     sv = load_survey(survey)
     path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
@@ -103,7 +104,10 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     defaults = validate_params(values, "--set", allowed_extra=()).model_dump()
     lo = [float(allowed[n]["lo"]) for n in params]
     hi = [float(allowed[n]["hi"]) for n in params]
-    start = [min(max(float(defaults[n]), a), b) for n, a, b in zip(params, lo, hi)]
+    # the search starts from the values the fitted parameters have (``start_from``: those of a calibrated set,
+    # e.g. the previous fit of the same survey, where it has them: a warm start after the model changed)
+    warm = calibrated_params(start_from, "--start-from") if start_from is not None else {}
+    start = [min(max(float(warm.get(n, defaults[n])), a), b) for n, a, b in zip(params, lo, hi)]
     _check_range_fits(params, lo, hi, {**defaults, **dict(zip(params, start))})
     try:
         stored = str(path.resolve().relative_to(ROOT.resolve()))  # no machine paths in shipped logs

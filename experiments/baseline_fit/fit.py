@@ -19,6 +19,7 @@ import argparse
 import sys
 
 from cgsim.cli import main as cgsim
+from cgsim.scenarios import calibration_names
 
 #: the behavioural parameters the Mianyang survey speaks to: the ladder 观望→关注→主动参与 (001 §1.4),
 #: channel intercepts (Fig. 2, Table 3), how long a bad experience keeps people away, issue pressure,
@@ -49,6 +50,10 @@ def main(argv=None) -> int:
     for name in FITS if a.survey == "all" else [a.survey]:
         args = ["calibrate", "--survey", name, *FITS[name], "--out", f"data/calibrated/{name}", "--save",
                 "--max-evals", str(a.max_evals)]
+        if a.restart and name in calibration_names():
+            # warm start: after a model change the survey's previous optimum is usually near the new one, and the
+            # local search can stall in a flat region from a cold start (Karamay's 10 parameters, 4 figures)
+            args += ["--start-from", name]
         if a.seeds:
             args += ["--seeds", str(a.seeds)]
         if a.workers:
