@@ -60,8 +60,9 @@ INSTITUTION_STYLE = {  # Mesa agent class → (marker, colour); unknown classes 
     "StreetOffice": ("^", "#7f0000"), "ResidentsCommittee": ("*", "#d7301f"),
     "PartyOrganisation": ("D", "#b30000"), "PropertyFirm": ("s", "#2c7fb8"), "OwnersCommittee": ("h", "#6a51a3"),
     "NGO": ("o", "#1b9e77"), "GridWorkers": ("X", "#8c6d31"), "ServiceStation": ("P", "#e6550d"),
+    "ResidentGroup": ("p", "#238b45"),
 }
-GLYPH = {"^": "▲", "*": "★", "D": "◆", "s": "■", "h": "⬢", "o": "●", "X": "✖", "P": "✚"}  # the same, in HTML
+GLYPH = {"^": "▲", "*": "★", "D": "◆", "s": "■", "h": "⬢", "o": "●", "X": "✖", "P": "✚", "p": "⬟"}  # in HTML
 
 # view state, one value per browser session (Solara scopes module-level reactives to the session)
 LANG = solara.reactive(os.environ.get(LANG_ENV, "en") if os.environ.get(LANG_ENV) in ("en", "zh") else "en")
@@ -426,6 +427,7 @@ class NetworkView:
         out = []
         x0, x1, y1 = self.span
         n_civic = 0
+        in_estate: dict[int, int] = {}  # markers already placed in each estate: the next goes to their right
         for name, agent in institutions(model):
             marker, colour = INSTITUTION_STYLE.get(name, ("o", "black"))
             e = getattr(agent, "estate", None)
@@ -435,7 +437,8 @@ class NetworkView:
                 n_civic += 1
             elif estate < 0 or e == estate:
                 bx0, by1 = plan.estate_box[e][0], plan.estate_box[e][3]
-                x, y, filled = bx0 + 10 * u, by1 - 10 * u, getattr(agent, "formed", True)
+                k = in_estate[e] = in_estate.get(e, -1) + 1
+                x, y, filled = bx0 + 10 * u + 24 * u * k, by1 - 10 * u, getattr(agent, "formed", True)
             else:
                 continue
             out += ax.plot(x, y, marker=marker, ms=10, mec=colour, mew=1.3, mfc=colour if filled else "white")

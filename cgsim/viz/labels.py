@@ -97,6 +97,7 @@ _L: dict[str, tuple[str, str]] = {
     "NGO": ("NGO", "社会组织"),
     "GridWorkers": ("grid workers", "网格员"),
     "ServiceStation": ("service station", "服务站"),
+    "ResidentGroup": ("resident group (自组织)", "居民自组织"),
     # readout table
     "difference": ("difference", "差异"),
     "r_rate_any": ("took part this week", "本周参与率"),
