@@ -272,8 +272,8 @@ class CommunityModel(mesa.Model):
                         self._estate_groups, self.uniform("groups", (2, pop.n)),
                         self.streams.gen("group_folding", w).random(so.next_id), cultivation=self.cultivation)
         oc = np.array([o.formed for o in self.owners_committees], float)
-        firm_rate = self.firm.fix_rate(oc)  # per estate; the community's base rate is the rate without a committee
-        firm_base = float(self.firm.fix_rate(np.zeros(1))[0])
+        firm_rate = self.firm.fix_rate(oc)  # per estate; the base rate is the community firm's without a committee
+        firm_base = self.firm.incumbent_rate()
         self.resolver_rate[:] = [p.rc_fix_base * rc.response_capacity, firm_base, p.gov_fix_base,
                                  p.rc_fix_base * rc.response_capacity, p.self_fix_base * self.capacity]
 

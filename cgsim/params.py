@@ -221,8 +221,9 @@ class ModelParams(NoCoercion):
                                      "Service quality a firm chosen by the owners brings above the one it replaces.",
                                      "property")
     firm_embedding_rate: float = p(0.02, 0.0, 1.0, "per week", "003 例10 (staff who know residents); assumption "
-                                   "on the value", "Rate at which a new firm's embeddedness grows toward the "
-                                   "community firm's (starting from 0: its staff know nobody).", "property")
+                                   "on the value", "Weekly rate at which a firm the owners chose grows toward the "
+                                   "community firm's embeddedness (it starts at none of it: its staff know nobody).",
+                                   "property")
     oc_organiser_effect: float = p(0.0, 0.0, 1.0, "share of threshold removed", "001 M18",
                                    "How much a trusted organiser lowers the owners' threshold.", "property")
 

@@ -13,7 +13,6 @@ from cgsim.calibration.intervals import intervals
 from cgsim.calibration.objective import aimed_distance
 from cgsim.calibration.recovery import recover
 from cgsim.cli import main as cli
-from cgsim.scenarios import ConfigError
 from cgsim.scenarios import ConfigError, calibrated_params, make_config
 from cgsim.survey import load_survey
 
@@ -230,8 +229,6 @@ def test_a_survey_group_with_no_residents_is_refused_and_leaves_nothing_in_the_w
 def test_start_from_a_calibrated_set():
     """--start-from NAME starts the search at a calibrated set's values (a warm start), only for the
     parameters it has; the other parameters, and the evaluations' model, are as without it."""
-    from cgsim.scenarios import calibrated_params
-
     cold = make_spec("karamay_2016", None, "beta0_voice,hours_voice", calibration="mianyang_2019")
     warm = make_spec("karamay_2016", None, "beta0_voice,hours_voice", calibration="mianyang_2019",
                      start_from="karamay_2016")

@@ -27,8 +27,18 @@ def test_replace_and_settle_in():
         firm.settle_in(0.05)
     e1 = firm.embeddedness_by_estate()[1]
     assert 0.0 < e1 < firm.embeddedness  # staff get to know residents, gradually
-    # the base rate (one estate value) stays the incumbent's
-    assert firm.fix_rate(np.zeros(1))[0] == pytest.approx(0.15 * (1 + firm.embeddedness) * firm.quality)
+    # the base rate stays the incumbent's, also in a community of one estate
+    assert firm.incumbent_rate() == pytest.approx(0.15 * (1 + firm.embeddedness) * firm.quality)
+    rates = firm.fix_rate(oc)
+    assert rates[0] == pytest.approx(firm.incumbent_rate()) and rates[1] != rates[0]
+    # a policy that embeds the firm's staff (red property) reaches the owners' chosen firm too, in proportion
+    e0, firm.embeddedness = firm.embeddedness, 0.6
+    assert firm.embeddedness_by_estate()[1] == pytest.approx(0.6 * e1 / e0)
+    one = CommunityModel(preset="commodity_estate", n_households=200, buildings_per_estate=200, rng=1,
+                         build_space=False)
+    assert one.firm.replaced.size == 1
+    one.firm.replace(0, 0.3)
+    assert one.firm.incumbent_rate() == pytest.approx(0.15 * (1 + one.firm.embeddedness) * one.firm.quality)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

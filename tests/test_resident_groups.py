@@ -140,10 +140,16 @@ def test_members_meet_weekly():
 
 
 def test_movers_leave_their_group():
-    m = CommunityModel(rng=1, **SMALL, **MANY)
-    m.run(60)
-    assert m.self_organisation.n_groups > 0
-    assert not np.any(m.population.group[m.moved] >= 0)
+    """A household that moves away takes its members out of their groups; the newcomers belong to none."""
+    m = CommunityModel(rng=1, **{**SMALL, **MANY, "turnover_owner": 1.0, "turnover_renter": 1.0})
+    pop = m.population
+    members_moved = 0
+    for _ in range(60):
+        before = pop.group.copy()
+        m.step()
+        members_moved += int(np.count_nonzero(before[m.moved] >= 0))
+        assert np.all(pop.group[m.moved] == -1)
+    assert members_moved > 0  # the check above met movers who were members
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

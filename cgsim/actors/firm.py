@@ -12,7 +12,9 @@ service quality, and holds owners' meetings (deliberation opportunities).
 It also chooses the firm (`001` M8, M17-M19, M28: the owners' committee manages
 the selection of the property firm): where its owners distrust the firm it
 replaces it, and the new firm serves better but starts without staff who know
-the residents (`003 例10`), so its embeddedness grows back week by week.
+the residents (`003 例10`): its embeddedness is a share of the community
+firm's (the parameter, or as a policy such as red property sets it) that grows
+week by week.
 """
 
 from __future__ import annotations
@@ -34,32 +36,37 @@ class PropertyFirm(mesa.Agent):
         self.obstruction = obstruction
         self.replaced = np.zeros(n_estates, bool)      # estates served by a firm their owners chose
         self.new_quality = np.zeros(n_estates)
-        self.new_embeddedness = np.zeros(n_estates)
+        self.known = np.ones(n_estates)  # a new firm's embeddedness as a share of the community firm's
         self.replacements = 0
 
-    def quality_by_estate(self) -> np.ndarray | float:
-        return np.where(self.replaced, self.new_quality, self.quality) if self.replacements else self.quality
+    def quality_by_estate(self) -> np.ndarray:
+        """Service quality of the firm serving each estate (the incumbent's where the owners kept it)."""
+        q = np.full(self.replaced.size, self.quality)
+        if self.replacements:
+            q[self.replaced] = self.new_quality[self.replaced]
+        return q
 
     def embeddedness_by_estate(self) -> np.ndarray | float:
-        return np.where(self.replaced, self.new_embeddedness, self.embeddedness) if self.replacements \
-            else self.embeddedness
+        """Embeddedness of the firm serving each estate; one number while no estate has replaced the firm."""
+        return self.embeddedness * self.known if self.replacements else self.embeddedness
 
     def fix_rate(self, estate_oc: np.ndarray) -> np.ndarray:
-        """Weekly chance the firm settles a property matter, per estate: its service there (quality, lifted where
-        an owners' committee bargains with it, ``001 M17``) times 1 + embeddedness, since staff who know residents
-        settle matters early, before they harden into disputes (``003 例10``). Nothing without a firm. With a
-        one-element ``estate_oc`` (the community's base rate) it is the incumbent's rate."""
+        """Weekly chance the firm settles a property matter, per estate (``estate_oc``: owners' committee formed,
+        one per estate): its service there (quality, lifted where an owners' committee bargains with it, ``001
+        M17``) times 1 + embeddedness, since staff who know residents settle matters early, before they harden into
+        disputes (``003 例10``). Nothing without a firm."""
         if not self.present:
             return np.zeros(estate_oc.size)
-        emb = self.embeddedness_by_estate() if estate_oc.size == self.replaced.size else self.embeddedness
-        return 0.15 * (1.0 + emb) * self.service_level(estate_oc)
+        return 0.15 * (1.0 + self.embeddedness_by_estate()) * self.service_level(estate_oc)
+
+    def incumbent_rate(self) -> float:
+        """The community firm's weekly settlement chance in an estate without an owners' committee (the base
+        rate of the firm as a resolver; ``fix_rate`` adds each estate's difference to it)."""
+        return 0.15 * (1.0 + self.embeddedness) * min(max(self.quality, 0.0), 1.0) if self.present else 0.0
 
     def service_level(self, estate_oc: np.ndarray) -> np.ndarray:
         """Service residents experience per estate (0-1); owners' committees lift it."""
-        if not self.present:
-            base = 0.2
-        else:
-            base = self.quality_by_estate() if estate_oc.size == self.replaced.size else self.quality
+        base = self.quality_by_estate() if self.present else 0.2
         return np.clip(base + 0.15 * estate_oc, 0, 1)
 
     def replace(self, estate: int, gain: float) -> None:
@@ -67,15 +74,14 @@ class PropertyFirm(mesa.Agent):
         does and starts with no staff who know the residents."""
         self.replaced[estate] = True
         self.new_quality[estate] = min(1.0, self.quality + gain)
-        self.new_embeddedness[estate] = 0.0
+        self.known[estate] = 0.0
         self.replacements += 1
 
     def settle_in(self, rate: float) -> None:
-        """A week of a new firm's staff getting to know residents: its embeddedness moves toward the level the
-        community's firm has (``003 例10``) at ``rate`` a week."""
+        """A week of new firms' staff getting to know residents (``003 例10``): the share of the community
+        firm's embeddedness they have reached grows at ``rate`` a week toward all of it."""
         if self.replacements:
-            e = self.new_embeddedness
-            e += rate * (self.embeddedness - e) * self.replaced
+            self.known += rate * (1.0 - self.known)
 
 
 class OwnersCommittee(mesa.Agent):
