@@ -231,9 +231,10 @@ def test_an_embedded_firm_and_an_owners_committee_settle_property_matters_sooner
     firm's service up. Both raise the firm's weekly settlement rate (per estate for the committee)."""
     from cgsim.actors.firm import PropertyFirm
 
+    host = CommunityModel(preset="commodity_estate", rng=1, n_households=60, build_space=False)
+
     def rate(emb, oc):
-        firm = PropertyFirm.__new__(PropertyFirm)
-        firm.present, firm.quality, firm.embeddedness, firm.obstruction = True, 0.5, emb, 0.0
+        firm = PropertyFirm(host, True, 0.5, emb, 0.0, n_estates=len(oc))
         return firm.fix_rate(np.array(oc, float))
 
     assert rate(0.8, [0])[0] > rate(0.0, [0])[0] > 0
