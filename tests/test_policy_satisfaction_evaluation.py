@@ -43,3 +43,31 @@ def test_reverting_to_upward_inspection_brings_compliance_back():
     during = _diff("voices_answered", 40, 78, end_week=78)
     after = _diff("voices_answered", 90, WEEKS, end_week=78)
     assert during.mean() > 0 and np.abs(after).mean() < 0.5 * during.mean()
+
+
+def test_the_less_satisfied_residents_are_the_more_the_committee_answers():
+    """Each evaluation reads residents' satisfaction (001 M38): the same community with residents made less
+    satisfied gets a larger response share at the next evaluation, and one at 0.5 gets the plain tilt."""
+    from cgsim.policies.satisfaction_evaluation import SatisfactionEvaluation
+
+    shares = []
+    for level in (0.2, 0.5, 0.8):
+        m = small_model(rng=1, weeks=40, build_space=False)
+        pol = SatisfactionEvaluation(start_week=0, response_tilt=0.5)
+        pol.start(m)
+        m.population.satisfaction[:] = level
+        pol._evaluate(m)
+        shares.append(m.committee_allocation["response"])
+    base = m.params.rc_share_response
+    assert shares[0] > shares[1] > shares[2] > base
+    assert shares[1] == np.float64(base * 1.5)
+    # evaluations happen every evaluation_weeks from the start week
+    m = small_model(rng=2, weeks=60, policies=[{"name": "satisfaction_evaluation", "start_week": 10,
+                                                 "evaluation_weeks": 13}])
+    seen = []
+    for _ in range(60):
+        m.step()
+        seen.append(m.committee_allocation.get("response"))
+    assert seen[9] is None and seen[10] is not None  # the first evaluation comes with the start
+    changes = [w for w in range(11, 60) if seen[w] != seen[w - 1]]
+    assert changes and all((w + 1 - 10) % 13 == 0 for w in changes)  # then one every 13 weeks
