@@ -39,12 +39,12 @@ class PropertyFirm(mesa.Agent):
         self.known = np.ones(n_estates)  # a new firm's embeddedness as a share of the community firm's
         self.replacements = 0
 
-    def quality_by_estate(self) -> np.ndarray:
-        """Service quality of the firm serving each estate (the incumbent's where the owners kept it)."""
-        q = np.full(self.replaced.size, self.quality)
-        if self.replacements:
-            q[self.replaced] = self.new_quality[self.replaced]
-        return q
+    def quality_by_estate(self) -> np.ndarray | float:
+        """Service quality of the firm serving each estate (the incumbent's where the owners kept it); one number
+        while no estate has replaced the firm."""
+        if not self.replacements:
+            return self.quality
+        return np.where(self.replaced, self.new_quality, self.quality)
 
     def embeddedness_by_estate(self) -> np.ndarray | float:
         """Embeddedness of the firm serving each estate; one number while no estate has replaced the firm."""
