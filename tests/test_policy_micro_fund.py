@@ -38,3 +38,23 @@ def test_projects_without_volunteers_fail_and_build_nothing():
     assert all(p.policies[0].completed == 0 and p.policies[0].failed > 0 for _, p in idle)
     idle_good, good = _diff(idle, "public_good"), _diff(_pairs(), "public_good")
     assert idle_good.mean() < good.mean() and (idle_good < good).sum() >= 4
+
+
+def test_resident_groups_propose():
+    """MODEL.md §4: resident groups propose. At a call's proposal week, a building where a group member lives
+    proposes even with no backbone resident (主动参与) in it; one with neither does not."""
+    from cgsim.policies.micro_fund import MicroFund
+    from cgsim.population import ATTENTIVE
+
+    m = small_model(rng=1, weeks=10, build_space=False)
+    pop = m.population
+    pol = MicroFund(start_week=0, call_weeks=3)
+    pol.start(m)
+    pop.stage[:] = ATTENTIVE  # nobody on the top rung
+    pop.group[:] = -1
+    member = int(np.flatnonzero(pop.building == 2)[0])
+    pop.group[member] = 0
+    m.week = 3  # the proposal week of the call made at week 0
+    m.opportunity[:] = False
+    pol.before_participation(m)
+    assert list(pol.proposals) == [2]

@@ -9,7 +9,8 @@ residents funds micro-projects, especially for vulnerable groups 弱势群体);
 
 Mechanism: named funds and crowdfunding (engaged residents, by their trust in
 the committee) fill the fund; every ``call_interval`` weeks a call asks residents
-to propose, each building with a backbone resident (主动参与) proposes, and an
+to propose, each building with a backbone resident (主动参与) or a member of a
+resident group (MODEL.md §4: resident groups propose) proposes, and an
 open review meeting funds proposals by their issue's salience plus the building's
 share of vulnerable residents while the money lasts. A funded project recruits
 co-production volunteers in its building and is done when ``volunteer_stints``
@@ -121,7 +122,8 @@ class MicroFund(Policy):
     def before_participation(self, model) -> None:
         pop = model.population
         if self._cycle_week(model) == self.params.call_weeks:
-            backbone = np.bincount(pop.building[pop.stage == ACTIVE], minlength=model.hierarchy.n_buildings)
+            proposers = (pop.stage == ACTIVE) | (pop.group >= 0)  # backbone residents and resident groups
+            backbone = np.bincount(pop.building[proposers], minlength=model.hierarchy.n_buildings)
             busy = [pr.building for pr in self.projects]
             self.proposals = np.setdiff1d(np.flatnonzero(backbone), busy)
             estates = np.unique(model.issues.building_estate[self.proposals])
