@@ -368,8 +368,8 @@ class CommunityModel(mesa.Model):
             opp[:, ACT] |= target
         opp[:, ACT] |= (self.seats[0] > 0)[pop.estate]
         if self.self_organisation.groups:  # groups meet weekly: an activity for their members, with its own seats
-            self.seats[0] += self.self_organisation.meeting_seats(ne)
             members = pop.group >= 0
+            self.seats[0] += self.self_organisation.meeting_seats(members, ne)
             opp[:, ACT] |= members
             self.extra_utility[members, ACT] += p.group_member_pull
         voice = target_issue != pop.last_voiced  # a new matter to raise

@@ -53,7 +53,7 @@ class ResidentGroup(mesa.Agent):
 
 class SelfOrganisation:
     """The community's resident groups: founding, recruiting, succession and folding (monthly), and what the
-    groups give their members each week (``meeting_seats``, ``member_pull``)."""
+    groups give their members each week (``meeting_seats``; the pull is ``group_member_pull``)."""
 
     def __init__(self, model):
         self.model = model
@@ -67,17 +67,14 @@ class SelfOrganisation:
     def n_groups(self) -> int:
         return len(self.groups)
 
-    def members(self) -> np.ndarray:
-        return self.model.population.group >= 0
-
     def member_share(self) -> float:
         n = self.model.population.n
         return float(np.count_nonzero(self.model.population.group >= 0)) / n if n else 0.0
 
-    def meeting_seats(self, n_estates: int) -> np.ndarray:
-        """Activity seats per estate for this week's group meetings: one per member (as members are now)."""
-        pop = self.model.population
-        return np.bincount(pop.estate[pop.group >= 0], minlength=n_estates).astype(float)
+    def meeting_seats(self, members: np.ndarray, n_estates: int) -> np.ndarray:
+        """Activity seats per estate for this week's group meetings: one per member (``members``: the mask of
+        residents in a group, as they are now)."""
+        return np.bincount(self.model.population.estate[members], minlength=n_estates).astype(float)
 
     # ---- monthly ---------------------------------------------------------
     def organise(self, p, recent_attendee: np.ndarray, neighbour_trust: np.ndarray, demo_cell: np.ndarray,
