@@ -8,10 +8,12 @@ the seed on every row; ``write_run`` stores ``weekly.parquet``,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import time
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -27,6 +29,26 @@ class RunResult:
     meta: dict
 
 
+# Parts of the package that only present results: editing them cannot change what a run computes.
+_PRESENTATION = ("viz", "analysis", "cli.py", "docs.py", "plots.py", "__main__.py")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the Python source that computes a run (the model, its processes, actors, policies, metrics and
+    experiment machinery; presentation layers left out). The release number changes only with releases; this
+    changes with any edit to that code, so a stored sweep is not finished by different code that calls itself
+    the same release (``Store.check_same_model``), and ``meta.json`` says which code made a run."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        rel = f.relative_to(root).as_posix()
+        if rel.split("/")[0] in _PRESENTATION:
+            continue
+        h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
 def versions() -> dict:
     out = {"python": platform.python_version()}
     for pkg in ("cgsim", "mesa", "numpy", "scipy", "pandas", "networkx", "pydantic"):
@@ -34,6 +56,7 @@ def versions() -> dict:
             out[pkg] = version(pkg)
         except Exception:  # noqa: BLE001  (a package missing from metadata is not an error here)
             out[pkg] = "unknown"
+    out["cgsim_code"] = code_fingerprint()
     return out
 
 

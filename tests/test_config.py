@@ -149,6 +149,7 @@ def test_cli_run_writes_all_outputs(tmp_path):
     assert r.returncode == 0, r.stderr
     meta = json.loads((out / "meta.json").read_text())
     assert meta["seed"] == 3 and len(meta["config_hash"]) == 16 and "mesa" in meta["versions"]
+    assert len(meta["versions"]["cgsim_code"]) == 16  # which code made the run, not only which release
     assert meta["config"]["policies"] == [{"name": "station_separation", "start_week": 20}]
     w = pd.read_parquet(out / "weekly.parquet")
     y = pd.read_parquet(out / "yearly.parquet")

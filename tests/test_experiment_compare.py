@@ -160,13 +160,26 @@ def test_resume_refuses_runs_made_by_another_model(tmp_path):
     recs = [json.loads(line) for line in ledger.read_text().splitlines()]
     assert [r["status"] for r in recs] == ["ok", "ok"], recs
     run_compare(exp, out, workers=1, progress=False, resume=True, report=False)  # the same model: fine
+    cfg_hashes = {r["run_id"]: r["config_hash"] for r in recs}
     for r in recs:
         r["config_hash"] = "0" * 16  # as if made by an older cgsim
     ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
     with pytest.raises(ConfigError, match="made by another version of the model"):
         run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    for r in recs:
+        r["config_hash"] = cfg_hashes[r["run_id"]]  # the same presets again
+    ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
     manifest = json.loads((out / "manifest.json").read_text())
-    manifest["versions"]["cgsim"] = "0.0.1"  # stored by an older release (a code change no parameter shows)
+    code = manifest["versions"]["cgsim_code"]
+    assert len(code) == 16
+    manifest["versions"]["cgsim_code"] = "0" * 16  # same release, edited code (a change no parameter shows)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ConfigError, match="with different model code"):
+        run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    del manifest["versions"]["cgsim_code"]  # a store made before the fingerprint existed: the other checks hold
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    manifest["versions"]["cgsim"] = "0.0.1"  # stored by an older release
     (out / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ConfigError, match="were made with cgsim 0.0.1"):
         run_compare(exp, out, workers=1, progress=False, resume=True, report=False)

@@ -217,7 +217,8 @@ class Store:
 
     def check_same_model(self, job_of) -> None:
         """On resume: the runs already stored must come from the model that will make the rest. The store's cgsim
-        version must be this one, and one finished run's job (``job_of(run_id)``) is hashed as the worker hashes
+        version and code fingerprint (``run.code_fingerprint``: any edit to the code that computes a run) must be
+        this one's, and one finished run's job (``job_of(run_id)``) is hashed as the worker hashes
         it and compared with the hash it was stored with: a different hash means a preset or a calibrated set
         changed in between (new parameters, defaults or fitted values). Either way, finishing the store would mix
         two models in one table."""
@@ -226,11 +227,18 @@ class Store:
         from ..run import versions
         from .worker import job_config_hash
 
-        made, now = self.manifest().get("versions", {}).get("cgsim"), versions().get("cgsim")
+        stored, current = self.manifest().get("versions", {}), versions()
+        made, now = stored.get("cgsim"), current.get("cgsim")
         if made and now and "unknown" not in (made, now) and made != now:
             raise ConfigError(f"--resume: the runs stored in {self.root} were made with cgsim {made}, and this is "
                               f"cgsim {now}: finishing them would mix two models in one table. Choose a new --out, "
                               f"or pass --overwrite to run them all again.")
+        made, now = stored.get("cgsim_code"), current["cgsim_code"]
+        if made and made != now:  # stores made before the fingerprint existed carry none: the checks below hold
+            raise ConfigError(f"--resume: the runs stored in {self.root} were made by cgsim {stored.get('cgsim')} "
+                              f"with different model code (code {made}, now {now}): the package was edited in "
+                              f"between. Finishing them would mix two models in one table. Choose a new --out, or "
+                              f"pass --overwrite to run them all again.")
 
         recs = self.records()
         done = sorted(i for i, r in recs.items() if r["status"] == "ok" and r.get("config_hash"))
