@@ -86,7 +86,7 @@ MAX_COMMUNITIES = 1000
 #: community-level columns summed over communities in the district aggregate (the rest are weighted means)
 SUM_COLUMNS = ("issues_open", "issues_resolved", "disputes_open", "petitions", "cost_yuan", "ties",
                "cross_group_ties", "owners_committees", "voices_answered", "voices_ignored", "resident_groups",
-               "firms_replaced", "groups_founded", "groups_folded")
+               "firms_replaced", "groups_founded", "groups_folded", "supervisory_committees", "oc_recalls")
 STREET_COLUMNS = ("street_attention", "street_pressure")
 
 

@@ -53,6 +53,7 @@ COMMUNITY = {
     "ties": "Ties in the social network.",
     "cross_group_ties": "Ties between migrant and local residents.",
     "owners_committees": "Estates with an owners' committee (业委会).",
+    "supervisory_committees": "Owners' committees with a supervisory committee (监委会, 001 M28) beside them.",
     "firms_replaced": "Estates whose owners' committee has replaced the property firm (cumulative).",
     "resident_groups": "Resident self-organisations (interest groups, volunteer teams, self-management groups) "
                        "at the end of the period.",
@@ -95,6 +96,7 @@ YEARLY_COMMUNITY = {
     "cost_per_participant_hour": "Cost in the year divided by residents' hours of participation (yuan/hour).",
     "groups_founded": "Resident self-organisations founded in the year.",
     "groups_folded": "Resident self-organisations that folded in the year.",
+    "oc_recalls": "Owners' committees their owners recalled in the year, after misconduct came to light (001 M28).",
 }
 COLUMN_DOCS = {**WEEKLY_RESIDENT, **COMMUNITY, **YEARLY_RESIDENT, **YEARLY_COMMUNITY}
 
@@ -227,7 +229,9 @@ class Recorder:
             "rc_admin_share": m.committee.admin_share, "public_good": float(m.public_good.mean()),
             "cost_yuan": float(sum(m.cost_week.values())), "ties": m.network.n_ties,
             "cross_group_ties": self._cross_ties(),
-            "owners_committees": sum(o.formed for o in m.owners_committees), "firms_replaced": m.firm.replacements,
+            "owners_committees": sum(o.formed for o in m.owners_committees),
+            "supervisory_committees": sum(o.supervisors > 0 for o in m.owners_committees),
+            "firms_replaced": m.firm.replacements,
             "resident_groups": m.self_organisation.n_groups, "group_member_share": m.self_organisation.member_share(),
             "voices_answered": answered, "voices_ignored": ignored,
         }
@@ -306,6 +310,9 @@ class Recorder:
         com.update(activist_concentration=float(top), mean_weeks_to_resolve=float(wk / n_res) if n_res else 0.0,
                    cost_per_participant_hour=float(self._year_cost / part_hours) if part_hours else 0.0,
                    groups_founded=m.self_organisation.founded, groups_folded=m.self_organisation.folded)
+        recalls = sum(o.recalls for o in m.owners_committees)
+        com["oc_recalls"] = recalls - getattr(self, "_recalls_before", 0)
+        self._recalls_before = recalls
         m.self_organisation.reset_counters()
         self.yearly_com.append({"year": year, **com})
         self._year_admin = []

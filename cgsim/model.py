@@ -446,7 +446,32 @@ class CommunityModel(mesa.Model):
         for o in self.owners_committees:
             share = n_mob[o.estate] / max(n_owners[o.estate], 1)
             o.try_form(p, self.week, share, self.oc_organiser, obstruction)
+        self._owners_hold_to_account(owners, n_mob)
         self._owners_choose_firm(owners, n_owners)
+
+    def _owners_hold_to_account(self, owners: np.ndarray, n_mob: np.ndarray) -> None:
+        """Where the owners elect a supervisory committee (``oc_supervisory_committee``), each formed committee
+        has one of its estate's mobilised owners, 3-7 of them (`001` M28). Then misconduct of a committee
+        formed before this week comes to light with ``OwnersCommittee.misconduct_chance`` (stream
+        ``oc_accountability``, one uniform per estate): its owners recall it, and every owner of the estate
+        loses ``oc_misconduct_harm`` of their efficacy and of their trust in neighbours (`001` M17-M18,
+        M28), so that forming a committee again takes the trust it took the first time."""
+        p, pop = self.params, self.population
+        standing = [o for o in self.owners_committees if o.formed]
+        if p.oc_supervisory_committee:
+            for o in standing:
+                o.elect_supervisors(n_mob[o.estate])
+        if p.oc_misconduct_rate <= 0 or not standing:
+            return
+        u = self.streams.gen("oc_accountability", self.week).random(self.hierarchy.n_estates)
+        recalled = [o.estate for o in standing if o.formed_week < self.week and u[o.estate] < o.misconduct_chance(p)]
+        if not recalled:
+            return
+        for e in recalled:
+            self.owners_committees[e].recall(self.week)
+        hit = np.flatnonzero(owners & np.isin(pop.estate, recalled))
+        for arr in (pop.efficacy, pop.trust_gen):
+            learning.lose(arr, hit, p.oc_misconduct_harm)
 
     def _owners_choose_firm(self, owners: np.ndarray, n_owners: np.ndarray) -> None:
         """A formed owners' committee whose owners distrust the firm (mean trust in it below

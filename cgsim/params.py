@@ -226,6 +226,23 @@ class ModelParams(NoCoercion):
                                    "property")
     oc_organiser_effect: float = p(0.0, 0.0, 1.0, "share of threshold removed", "001 M18",
                                    "How much a trusted organiser lowers the owners' threshold.", "property")
+    oc_misconduct_rate: float = p(0.01, 0.0, 0.2, "per committee-month", "001 M28 and §5.4 item 17 (the "
+                                  "accountability risk a supervisory committee answers); assumption on the value",
+                                  "Monthly chance that misuse or opacity in a formed owners' committee's handling of "
+                                  "estate income, maintenance funds or the firm's selection comes to light; the "
+                                  "owners then recall the committee.", "property")
+    oc_misconduct_harm: float = p(0.1, 0.0, 1.0, "share of the attitude lost", "001 M17-M18 (conflicts between "
+                                  "owners and their committee); assumption on the value",
+                                  "Share of their efficacy and of their trust in neighbours that the estate's owners "
+                                  "lose when misconduct of their committee comes to light.", "property")
+    oc_supervisory_committee: bool = Field(False, description="Owners elect a supervisory committee (监委会) of 3-7 "
+                                           "of their mobilised members beside each owners' committee (a proposal of "
+                                           "001 M28, not the status quo).",
+                                           json_schema_extra={"unit": "yes/no", "source": "001 M28 (§3.3.1 l.177)",
+                                                              "group": "property"})
+    supervision_effect: float = p(0.7, 0.0, 1.0, "share of misconduct prevented", "001 M28; assumption on the value",
+                                  "Share of an owners' committee's misconduct chance that a supervisory committee "
+                                  "(监委会) prevents.", "property")
 
     # ---- resident self-organisations (MODEL.md §2; 003 例2 M19, M27; 003 例3 M5) ----
     group_start_rate: float = p(0.02, 0.0, 1.0, "per backbone resident-month at full standing",

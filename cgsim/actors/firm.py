@@ -15,6 +15,12 @@ replaces it, and the new firm serves better but starts without staff who know
 the residents (`003 例10`): its embeddedness is a share of the community
 firm's (the parameter, or as a policy such as red property sets it) that grows
 week by week.
+
+A committee that handles estate income, maintenance funds and the firm's
+selection can misuse them (the accountability risk `001` M28 answers, notes
+§5.4 item 17): when misconduct comes to light its owners recall it, and it must
+form again through their collective action. Owners may elect a supervisory
+committee (监委会, 3-7 standing members, `001` M28) that prevents much of it.
 """
 
 from __future__ import annotations
@@ -84,20 +90,46 @@ class PropertyFirm(mesa.Agent):
             self.known += rate * (1.0 - self.known)
 
 
+#: standing members of a supervisory committee (监委会), `001` M28: "3-7 standing members"
+SUPERVISORS_MIN, SUPERVISORS_MAX = 3, 7
+
+
 class OwnersCommittee(mesa.Agent):
-    """One per estate; ``formed`` flips when owners' collective action passes the threshold."""
+    """One per estate; ``formed`` when owners' collective action passes the threshold, until the owners recall
+    it. ``supervisors``: standing members of its supervisory committee (监委会), 0 when it has none."""
 
     def __init__(self, model, estate: int):
         super().__init__(model)
         self.estate = estate
         self.formed = False
         self.formed_week = -1
+        self.recalled_week = -1
+        self.recalls = 0
+        self.supervisors = 0
 
     def try_form(self, p, week: int, owner_mobilised_share: float, organiser: float, obstruction: float) -> bool:
-        if self.formed:
+        """Form if the mobilised share of owners passes the threshold; owners who recalled their committee this
+        week elect a new one at the earliest a month later."""
+        if self.formed or self.recalled_week == week:
             return False
         threshold = p.oc_threshold * (1.0 - organiser) * (1.0 + obstruction)
         if owner_mobilised_share >= threshold:
             self.formed, self.formed_week = True, week
             return True
         return False
+
+    def elect_supervisors(self, mobilised_owners: int) -> None:
+        """Owners elect (and keep filling) a supervisory committee from their mobilised members, 3-7 standing
+        members (`001` M28); with fewer than 3 willing there is none."""
+        n = min(int(mobilised_owners), SUPERVISORS_MAX) if self.formed else 0
+        self.supervisors = n if n >= SUPERVISORS_MIN else 0
+
+    def misconduct_chance(self, p) -> float:
+        """Monthly chance that misconduct comes to light: ``oc_misconduct_rate``, less the share
+        ``supervision_effect`` a supervisory committee prevents."""
+        return p.oc_misconduct_rate * (1.0 - p.supervision_effect * (self.supervisors > 0))
+
+    def recall(self, week: int) -> None:
+        """The owners recall the committee (and its supervisory committee goes with it)."""
+        self.formed, self.recalled_week, self.supervisors = False, week, 0
+        self.recalls += 1

@@ -44,6 +44,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "cross_group_ties": ("migrant-local ties", "外地与本地居民间关系数"),
     "owners_committees": ("estates with an owners' committee", "成立业委会的小区数"),
     "firms_replaced": ("estates whose owners replaced the property firm", "业主更换物业公司的小区数"),
+    "supervisory_committees": ("owners' committees with a supervisory committee", "设有业主监督委员会的业委会数"),
     "resident_groups": ("resident self-organisations", "居民自组织数"),
     "group_member_share": ("residents in a self-organisation", "参加居民自组织的居民比例"),
     "voices_answered": ("suggestions answered", "得到答复的建议数"),
@@ -71,6 +72,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "cost_per_participant_hour": ("public cost per participation hour (yuan)", "每参与小时公共成本（元）"),
     "groups_founded": ("resident self-organisations founded", "新成立居民自组织数"),
     "groups_folded": ("resident self-organisations folded", "解散居民自组织数"),
+    "oc_recalls": ("owners' committees recalled by their owners", "被业主罢免的业委会数"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {

@@ -28,6 +28,11 @@ def _experience(arr: np.ndarray, hit: np.ndarray, good: np.ndarray, bad: np.ndar
     arr[hit] = clip01(x + good * (1 - x) - bad * x)
 
 
+def lose(arr: np.ndarray, who: np.ndarray, share: float) -> None:
+    """A bad experience outside the weekly learning step: residents ``who`` lose ``share`` of ``arr``."""
+    _experience(arr, who, 0.0, share)
+
+
 def update_attitudes(p, pop, net, *, answered, ignored, settled_touch, dispute_touch, attended,
                      rc_contact, admin_share: float, service: np.ndarray, firm_settled_touch=None,
                      firm_dispute_touch=None, firm_service=None) -> None:

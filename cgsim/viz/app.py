@@ -335,7 +335,8 @@ class NetworkView:
         """The current frame (JPEG). Its title, week and the institutions' key are the page's text:
         text drawn into a figure every step is slow."""
         flang = figure_lang(lang)
-        inst = tuple((name, getattr(a, "formed", None)) for name, a in institutions(model))
+        inst = tuple((name, getattr(a, "formed", None), getattr(a, "supervisors", 0))
+                     for name, a in institutions(model))
         idx = np.arange(model.population.n) if estate < 0 else self.plan.members[estate]
         return self.blit.render((estate, mode, flang), lambda: self._build(estate, mode, flang), lambda: None,
                                 layer_key=lambda: (self._ties_version(model), inst),
@@ -441,7 +442,9 @@ class NetworkView:
                 x, y, filled = bx0 + 10 * u + 24 * u * k, by1 - 10 * u, getattr(agent, "formed", True)
             else:
                 continue
-            out += ax.plot(x, y, marker=marker, ms=10, mec=colour, mew=1.3, mfc=colour if filled else "white")
+            supervised = getattr(agent, "supervisors", 0) > 0  # an owners' committee with a 监委会: a black rim
+            out += ax.plot(x, y, marker=marker, ms=10, mec="black" if supervised else colour,
+                           mew=2.6 if supervised else 1.3, mfc=colour if filled else "white")
         return out
 
     def _paint(self, buf, model, memory, idx, mode) -> None:
