@@ -168,6 +168,7 @@ class Recorder:
         self._year_admin: list[float] = []
         self._year_cost = 0.0
         self._year = dict(resolved=0, petitions=0, answered=0, ignored=0, resolve_weeks=0.0)
+        self._recalls_before = 0  # owners' committees' recalls up to the last year's end (from week 0)
         self._com_week: tuple[int, dict] | None = None  # this week's community figures, reused by snapshot()
         self._cross = (None, None, 0)  # (tie list, attribute, cross-group ties): recounted when either changes
 
@@ -311,7 +312,7 @@ class Recorder:
                    cost_per_participant_hour=float(self._year_cost / part_hours) if part_hours else 0.0,
                    groups_founded=m.self_organisation.founded, groups_folded=m.self_organisation.folded)
         recalls = sum(o.recalls for o in m.owners_committees)
-        com["oc_recalls"] = recalls - getattr(self, "_recalls_before", 0)
+        com["oc_recalls"] = recalls - self._recalls_before
         self._recalls_before = recalls
         m.self_organisation.reset_counters()
         self.yearly_com.append({"year": year, **com})

@@ -175,6 +175,8 @@ class CommunityModel(mesa.Model):
         self.population.year_counts[:] = 0
         self.issues.reset_counters()
         self.self_organisation.reset_counters()
+        for o in self.owners_committees:
+            o.recalls = 0  # recalls are counted from week 0, as the tables are
         self.costs_total = {}
 
     def step(self) -> None:

@@ -29,23 +29,30 @@ class RunResult:
     meta: dict
 
 
-# Parts of the package that only present results: editing them cannot change what a run computes.
-_PRESENTATION = ("viz", "analysis", "cli.py", "docs.py", "plots.py", "__main__.py")
+# The code that computes a run's tables: the model and its processes, actors, policies, parameters, random
+# streams, metrics, configs and district runs, and the worker that turns a job into tables. Presentation,
+# calibration, analysis and experiment bookkeeping are left out: editing them cannot change a run's tables.
+_RUN_CODE = ("model.py", "population.py", "network.py", "params.py", "rng.py", "metrics.py", "scenarios.py",
+             "district.py", "run.py", "dynamics", "actors", "policies", "experiment/worker.py")
 
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the Python source that computes a run (the model, its processes, actors, policies, metrics and
-    experiment machinery; presentation layers left out). The release number changes only with releases; this
-    changes with any edit to that code, so a stored sweep is not finished by different code that calls itself
-    the same release (``Store.check_same_model``), and ``meta.json`` says which code made a run."""
+    """A hash of the source that computes a run (``_RUN_CODE``). The release number changes only with
+    releases; this changes with any edit to that code, so a stored sweep is not finished by different code
+    calling itself the same release (``Store.check_same_model``), and ``meta.json`` says which code made a run.
+    Hidden files (editor locks, checkpoints) and anything not a regular file are skipped."""
     root = Path(__file__).resolve().parent
+    files = []
+    for part in _RUN_CODE:
+        path = root / part
+        files += [path] if part.endswith(".py") else sorted(path.rglob("*.py"))
     h = hashlib.sha256()
-    for f in sorted(root.rglob("*.py")):
-        rel = f.relative_to(root).as_posix()
-        if rel.split("/")[0] in _PRESENTATION:
+    for f in files:
+        rel = f.relative_to(root)
+        if any(x.startswith(".") for x in rel.parts) or not f.is_file():
             continue
-        h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+        h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 

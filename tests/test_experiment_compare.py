@@ -179,6 +179,12 @@ def test_resume_refuses_runs_made_by_another_model(tmp_path):
     del manifest["versions"]["cgsim_code"]  # a store made before the fingerprint existed: the other checks hold
     (out / "manifest.json").write_text(json.dumps(manifest))
     run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    recs[0]["versions"]["cgsim_code"] = "1" * 16  # one run made by a worker running edited code
+    ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    with pytest.raises(ConfigError, match="code 1111111111111111, now"):
+        run_compare(exp, out, workers=1, progress=False, resume=True, report=False)
+    recs[0]["versions"]["cgsim_code"] = code
+    ledger.write_text("".join(json.dumps(r) + "\n" for r in recs))
     manifest["versions"]["cgsim"] = "0.0.1"  # stored by an older release
     (out / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ConfigError, match="were made with cgsim 0.0.1"):

@@ -38,17 +38,47 @@ def test_misconduct_chance_and_recall():
     o.elect_supervisors(5)
     assert o.misconduct_chance(p) == pytest.approx(0.03)
     o.recall(12)
-    assert not o.formed and o.supervisors == 0 and o.recalls == 1
-    # the owners elect a new committee at the earliest at their next monthly meeting
-    assert not o.try_form(m.params, 12, 1.0, 0.0, 0.0)
-    assert o.try_form(m.params, 16, 1.0, 0.0, 0.0) and o.formed
+    assert not o.formed and o.supervisors == 0 and o.recalls == 1 and o.recalled_week == 12
+    assert o.try_form(m.params, 16, 1.0, 0.0, 0.0) and o.formed  # the owners may elect a new one
+
+
+def test_a_recalled_committee_is_gone_for_the_month_and_its_bargaining_with_it():
+    """In the model the monthly step forms committees before misconduct is drawn: a committee recalled this
+    month stays recalled until next month's check, and its estate loses the committee's bargaining at once."""
+    m = CommunityModel(rng=5, build_space=False, **{**ORGANISED, "oc_threshold": 0.0})
+    while m.week % 4:
+        m.step()
+    formed = [o for o in m.owners_committees if o.formed]
+    assert formed  # a zero threshold: every estate with owners has one
+    o = formed[0]
+    o.misconduct_chance = lambda p: 1.0
+    service_before = m.firm.service_level(np.array([c.formed for c in m.owners_committees], float))[o.estate]
+    m.step()
+    assert not o.formed and o.recalled_week == m.week - 1 and o.recalls == 1
+    service_after = m.firm.service_level(np.array([c.formed for c in m.owners_committees], float))[o.estate]
+    assert service_after < service_before
+    for _ in range(3):
+        m.step()
+        assert not o.formed
+    del o.misconduct_chance
+    m.step()  # next month's check: the owners, as mobilised as ever with no threshold, elect a new one
+    assert o.formed and o.recalls == 1
+
+
+def test_burn_in_recalls_are_not_counted_in_year_zero():
+    m = CommunityModel(rng=1, **{**ORGANISED, "weeks": 52, "oc_misconduct_rate": 0.2})
+    assert all(o.recalls == 0 for o in m.owners_committees)  # the burn-in's are forgotten
+    assert any(o.recalled_week is not None and o.recalled_week < 0 for o in m.owners_committees)  # there were
+    m.run()
+    y = m.yearly_frame()
+    assert y.loc[y.group == "all", "oc_recalls"].sum() == sum(o.recalls for o in m.owners_committees) > 0
 
 
 def test_recall_costs_the_estates_owners_efficacy_and_neighbour_trust():
     m = CommunityModel(rng=3, build_space=False, **{**ORGANISED, "oc_misconduct_harm": 0.25})
     pop = m.population
     for o in m.owners_committees:
-        o.formed, o.formed_week, o.recalled_week = o.estate in (0, 1), -4, -1
+        o.formed, o.formed_week = o.estate in (0, 1), -4
     m.owners_committees[0].misconduct_chance = lambda p: 1.0   # misconduct comes to light in estate 0
     m.owners_committees[1].misconduct_chance = lambda p: 0.0   # not in estate 1
     owners = ~pop.renter

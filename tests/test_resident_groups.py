@@ -155,15 +155,17 @@ def test_movers_leave_their_group():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_groups_raise_participation_and_capacity(seed):
     """Direction, paired seeds: a community whose backbone founds groups readily has more activity
-    participants and a higher capacity C than the same community where no group can form."""
-    base = CommunityModel(rng=seed, **{**SMALL, "group_start_rate": 0.0}).run()
-    groups = CommunityModel(rng=seed, **SMALL, **MANY).run()
+    participants and a higher capacity C than the same community where no group can form, over the run's
+    years (the effect on participation is about one point: a community of 600 households and both years keep
+    it clear of one seed's noise, which a single year of 300 households does not)."""
+    kw = {**SMALL, "n_households": 600}
+    base = CommunityModel(rng=seed, **{**kw, "group_start_rate": 0.0}).run()
+    groups = CommunityModel(rng=seed, **kw, **MANY).run()
     yb, yg = base.yearly_frame(), groups.yearly_frame()
-    yb, yg = yb[yb.group == "all"].iloc[-1], yg[yg.group == "all"].iloc[-1]
-    assert yb.resident_groups == 0 and yg.resident_groups > 0
-    assert yg.participants_activity > yb.participants_activity
-    assert yg.participated_gt5 > yb.participated_gt5
-    assert yg.capacity > yb.capacity
+    yb, yg = yb[yb.group == "all"], yg[yg.group == "all"]
+    assert (yb.resident_groups == 0).all() and (yg.resident_groups > 0).all()
+    for col in ("participants_activity", "participated_gt5", "events_per_resident", "capacity"):
+        assert yg[col].mean() > yb[col].mean(), col
 
 
 def test_fold_rate_acts_only_once_a_group_exists():

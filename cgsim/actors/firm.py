@@ -103,14 +103,14 @@ class OwnersCommittee(mesa.Agent):
         self.estate = estate
         self.formed = False
         self.formed_week = -1
-        self.recalled_week = -1
-        self.recalls = 0
+        self.recalled_week: int | None = None  # the last recall's week (negative in the burn-in)
+        self.recalls = 0  # since week 0 (the burn-in's are forgotten with its other tallies)
         self.supervisors = 0
 
     def try_form(self, p, week: int, owner_mobilised_share: float, organiser: float, obstruction: float) -> bool:
-        """Form if the mobilised share of owners passes the threshold; owners who recalled their committee this
-        week elect a new one at the earliest a month later."""
-        if self.formed or self.recalled_week == week:
+        """Form if the mobilised share of owners passes the threshold (checked monthly, before misconduct is
+        drawn: owners who recall their committee can elect a new one a month later at the earliest)."""
+        if self.formed:
             return False
         threshold = p.oc_threshold * (1.0 - organiser) * (1.0 + obstruction)
         if owner_mobilised_share >= threshold:

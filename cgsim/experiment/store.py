@@ -233,14 +233,19 @@ class Store:
             raise ConfigError(f"--resume: the runs stored in {self.root} were made with cgsim {made}, and this is "
                               f"cgsim {now}: finishing them would mix two models in one table. Choose a new --out, "
                               f"or pass --overwrite to run them all again.")
-        made, now = stored.get("cgsim_code"), current["cgsim_code"]
-        if made and made != now:  # stores made before the fingerprint existed carry none: the checks below hold
-            raise ConfigError(f"--resume: the runs stored in {self.root} were made by cgsim {stored.get('cgsim')} "
-                              f"with different model code (code {made}, now {now}): the package was edited in "
-                              f"between. Finishing them would mix two models in one table. Choose a new --out, or "
-                              f"pass --overwrite to run them all again.")
-
         recs = self.records()
+        # the code that made the runs: the manifest's (the process that started the store) and each finished run's
+        # (its worker's, which on a cluster may be another installation); stores from before the fingerprint
+        # existed carry none, and the checks below still hold for them
+        codes = {stored.get("cgsim_code")} | {r.get("versions", {}).get("cgsim_code") for r in recs.values()
+                                              if r["status"] == "ok"}
+        other = sorted(c for c in codes - {None, current["cgsim_code"]})
+        if other:
+            raise ConfigError(f"--resume: the runs stored in {self.root} were made by cgsim {stored.get('cgsim')} "
+                              f"with different model code (code {', '.join(other)}, now {current['cgsim_code']}): "
+                              f"the package was edited in between. Finishing them would mix two models in one "
+                              f"table. Choose a new --out, or pass --overwrite to run them all again.")
+
         done = sorted(i for i, r in recs.items() if r["status"] == "ok" and r.get("config_hash"))
         if not done:
             return
