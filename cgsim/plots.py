@@ -9,13 +9,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 
-# Chinese labels (policy names, sources) need a CJK font; use the first one installed
-# (Debian: fonts-wqy-microhei or fonts-noto-cjk), falling back to matplotlib's default.
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei")
-_installed = {f.name for f in font_manager.fontManager.ttflist}
-plt.rcParams["font.sans-serif"] = [f for f in CJK_FONTS if f in _installed] + ["DejaVu Sans"]
+from .viz.labels import cjk_font  # noqa: E402
+
+# Chinese labels (policy names, sources) need a CJK font (Debian: fonts-wqy-microhei or fonts-noto-cjk).
+# ``cjk_font`` also finds one installed after matplotlib cached its font list; without one, the default.
+_cjk = cjk_font()
+plt.rcParams["font.sans-serif"] = ([_cjk] if _cjk else []) + ["DejaVu Sans"]
 plt.rcParams["axes.unicode_minus"] = False
 
 PANELS = (
