@@ -337,7 +337,12 @@ class ModelParams(NoCoercion):
     beta_prosocial: float = p(0.5, -5.0, 5.0, "log-odds per sd", "003 例6 M14", "Prosocial trait.",
                               "participation")
     time_budget_employed: float = p(4.0, 0.5, 40.0, "hours/week", ASSUMPTION,
-                                    "Free time of an employed adult.", "participation")
+                                    "Free time of an employed young adult (18-34).", "participation")
+    time_budget_employed_middle: float = p(3.0, 0.5, 40.0, "hours/week",
+                                           "MODEL.md §2 (lowest for employed middle-aged); 003 例6 (青壮年 rarely "
+                                           "take part); value an assumption",
+                                           "Free time of an employed middle-aged adult (35-59): work plus the care "
+                                           "of children and parents.", "participation")
     time_budget_free: float = p(15.0, 0.5, 60.0, "hours/week", ASSUMPTION,
                                 "Free time of a retired or unemployed adult.", "participation")
     hours_activity: float = p(2.0, 0.1, 20.0, "hours", ASSUMPTION, "Time one activity takes.", "participation")

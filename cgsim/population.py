@@ -151,7 +151,10 @@ def build_population(p: ModelParams, hier: Hierarchy, streams: Streams) -> Popul
     floating = member & migrant & (g.random(n) < p.floating_party_share)
     party[floating] = PARTY_FLOATING
     prosocial = g.normal(0.0, p.prosocial_sd, n)
-    time_budget = np.where(employment == EMPLOYED, p.time_budget_employed, p.time_budget_free)
+    # the employed middle-aged have the least free time (MODEL.md §2); retired and unemployed residents the most
+    time_budget = np.where(employment == EMPLOYED,
+                           np.where(age == MIDDLE, p.time_budget_employed_middle, p.time_budget_employed),
+                           p.time_budget_free)
 
     trust_gen = _draw_attitude(g, n, p.trust_gen_mean, p.trust_gen_sd)
     trust_rc = _draw_attitude(g, n, p.trust_rc_mean, p.attitude_sd)

@@ -1,8 +1,8 @@
 import numpy as np
 
 from cgsim.params import ModelParams
-from cgsim.population import (ELDERLY, PARTY_FLOATING, PARTY_RETIRED, RETIRED, WAIT, build_hierarchy,
-                              build_population, group_index, initial_stages)
+from cgsim.population import (ELDERLY, EMPLOYED, MIDDLE, PARTY_FLOATING, PARTY_RETIRED, RETIRED, WAIT, YOUTH,
+                              build_hierarchy, build_population, group_index, initial_stages)
 from cgsim.rng import Streams
 
 
@@ -19,6 +19,25 @@ def test_demographics_follow_parameters():
         first = np.zeros(pop.household.max() + 1, arr.dtype)
         first[pop.household] = arr
         assert np.array_equal(first[pop.household], arr)
+
+
+def test_time_budget_lowest_for_employed_middle_aged():
+    """MODEL.md §2: free time by employment and age, the employed middle-aged having the least."""
+    p = ModelParams(n_households=2000, time_budget_employed=4.5, time_budget_employed_middle=2.5,
+                    time_budget_free=12.0)
+    pop = build_population(p, build_hierarchy(p), Streams(3))
+    employed = pop.employment == EMPLOYED
+    mid = employed & (pop.age == MIDDLE)
+    young = employed & (pop.age == YOUTH)
+    assert mid.any() and young.any() and (~employed).any()
+    assert np.all(pop.time_budget[mid] == 2.5)
+    assert np.all(pop.time_budget[young] == 4.5)
+    assert np.all(pop.time_budget[~employed] == 12.0)
+    # with the defaults too, nobody has less free time than the employed middle-aged
+    d = ModelParams(n_households=500)
+    pop = build_population(d, build_hierarchy(d), Streams(3))
+    mid = (pop.employment == EMPLOYED) & (pop.age == MIDDLE)
+    assert pop.time_budget[mid].max() < pop.time_budget[~mid].min()
 
 
 def test_unaware_residents_start_waiting():

@@ -8,8 +8,8 @@ from cgsim.dynamics import issues as iss
 from cgsim.dynamics import learning, outreach, participation, turnover
 from cgsim.network import SocialNetwork
 from cgsim.params import ModelParams
-from cgsim.population import (ACT, ACTIVE, ATTENTIVE, VOICE, WAIT, build_hierarchy, build_population,
-                              group_index)
+from cgsim.population import (ACT, ACTIVE, ATTENTIVE, EMPLOYED, MIDDLE, VOICE, WAIT, build_hierarchy,
+                              build_population, group_index)
 from cgsim.rng import Streams
 
 
@@ -62,6 +62,40 @@ def test_utility_moves_with_its_drivers(world):
     assert np.allclose(sal[:, ACT], more[:, ACT])
     # deeper channels cost more and start lower (003 例6 Q23)
     assert np.all(base[:, 2] < base[:, ACT]) and np.all(base[:, 3] < base[:, ACT])
+
+
+def test_less_free_time_costs_more_utility(world):
+    """The time cost of a channel is its hours over the resident's free time (MODEL.md §3.3), so the employed
+    middle-aged, with the least free time (MODEL.md §2), pay the most."""
+    p, pop = world
+    z, shift, extra = np.zeros(pop.n), np.zeros(4), np.zeros((pop.n, 4))
+    tight = participation.utilities(p, pop, z, z, z, shift, extra)
+    mid = (pop.employment == EMPLOYED) & (pop.age == MIDDLE)
+    assert mid.any() and (~mid).any()
+    pop.time_budget = np.where(mid, p.time_budget_employed, pop.time_budget)  # as much time as the young
+    loose = participation.utilities(p, pop, z, z, z, shift, extra)
+    hours = np.array([p.hours_activity, p.hours_voice, p.hours_deliberation, p.hours_coproduction])
+    gain = p.beta_cost * hours * (1 / p.time_budget_employed_middle - 1 / p.time_budget_employed)
+    assert np.allclose(loose[mid] - tight[mid], gain) and np.all(gain > 0)
+    assert np.array_equal(loose[~mid], tight[~mid])
+
+
+def test_busy_middle_aged_take_part_less_than_with_more_time():
+    """Direction, on paired seeds: giving the employed middle-aged more free time draws more of the middle-aged
+    into activities, and more often, and leaves the young where they were."""
+    from cgsim import CommunityModel
+    for seed in (1, 2):
+        y = {}
+        for hours in (3.0, 8.0):
+            m = CommunityModel(preset="mianyang_2019", rng=seed, weeks=52, n_households=1000,
+                               time_budget_employed_middle=hours)
+            m.run()
+            y[hours] = m.yearly_frame().set_index("group")
+        fewer_never = y[3.0].loc["middle", "never_joined_activity"] - y[8.0].loc["middle", "never_joined_activity"]
+        assert fewer_never > 0.015
+        assert y[8.0].loc["middle", "events_per_resident"] > y[3.0].loc["middle", "events_per_resident"] + 0.1
+        assert abs(y[8.0].loc["youth", "never_joined_activity"] - y[3.0].loc["youth", "never_joined_activity"]) \
+            < 0.5 * fewer_never
 
 
 def test_venue_capacity_thins_to_the_seats():
