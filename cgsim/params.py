@@ -126,7 +126,8 @@ class ModelParams(NoCoercion):
     homophily: float = p(1.0, 0.0, 5.0, "log-odds per differing attribute", ASSUMPTION,
                          "How much less likely a tie is per differing attribute (age group, hukou, tenure).",
                          "network")
-    tie_form_rate: float = p(0.1, 0.0, 1.0, "new ties per attendee-week", ASSUMPTION,
+    tie_form_rate: float = p(0.1, 0.0, 1.0, "new ties per attendee-week",
+                             "calibrated (stationarity of the tie count; 003 例6 shared platforms)",
                              "New ties formed per participant per week of shared activities in an estate.", "network")
     tie_decay: float = p(0.002, 0.0, 0.1, "per quiet week", ASSUMPTION,
                          "Chance that a non-kin tie lapses in a week in which neither end takes part.", "network")

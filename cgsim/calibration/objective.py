@@ -6,8 +6,8 @@ sample weighs more. One-sided figures ("more than 76%", MODEL.md §6) count
 only when violated and are aimed one standard error inside their bound, so
 the bound still holds on seeds other than the fit seeds. With
 stationarity on, the first-year drift of the ladder's wait-and-see and
-active shares, of awareness and of capacity C are further moments with
-target 0 (the status quo is a steady state; standard errors in
+active shares, of awareness, of capacity C and (relative) of the number of
+social ties are further moments with target 0 (the status quo is a steady state; standard errors in
 ``spec.STATIONARITY``).
 """
 

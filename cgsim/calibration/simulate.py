@@ -21,7 +21,8 @@ from .spec import CalibrationSpec
 
 
 def moments_one_seed(job: dict) -> dict:
-    """One run: the survey's figures (its year and group) and the ladder/awareness/capacity drift."""
+    """One run: the survey's figures (its year and group) and the first year's drift of the ladder, awareness,
+    capacity and the number of ties (``spec.STATIONARITY``)."""
     from ..model import CommunityModel
     from ..scenarios import make_config
 
@@ -31,11 +32,13 @@ def moments_one_seed(job: dict) -> dict:
     pop = m.population
 
     def state():
-        return np.array([np.mean(pop.stage == 0), np.mean(pop.stage == 2), np.mean(pop.aware), m.capacity], float)
+        return np.array([np.mean(pop.stage == 0), np.mean(pop.stage == 2), np.mean(pop.aware), m.capacity,
+                         m.network.n_ties], float)
 
     start = state()
     m.run(52)
     drift = state() - start
+    drift[4] /= max(start[4], 1.0)  # ties: relative change
     m.run()
     y = m.yearly_frame()
     row = y[(y["year"] == job["year"]) & (y["group"] == job["group"])]

@@ -18,8 +18,9 @@ from ..survey import SURVEY_DIR, Survey, load_survey
 
 #: fit seeds are distinct from the seeds analysts report (1, 2, ...) so fit and check do not share luck
 FIT_SEED_BASE = 9001
-#: stationarity pseudo-moments: the status quo should not drift over its first year by itself
-STATIONARITY = (("wait_and_see", 0.01), ("active", 0.01), ("aware", 0.01), ("capacity", 0.02))
+#: stationarity pseudo-moments: the status quo should not drift over its first year by itself (shares of
+#: residents and C in absolute terms; the social network's tie count relative to its start, 0.005 = 0.5%)
+STATIONARITY = (("wait_and_see", 0.01), ("active", 0.01), ("aware", 0.01), ("capacity", 0.02), ("ties", 0.005))
 
 
 @dataclass

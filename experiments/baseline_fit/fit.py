@@ -23,14 +23,17 @@ from cgsim.scenarios import calibration_names
 
 #: the behavioural parameters the Mianyang survey speaks to: the ladder 观望→关注→主动参与 (001 §1.4),
 #: channel intercepts (Fig. 2, Table 3), how long a bad experience keeps people away, issue pressure,
-#: awareness of the committee (l.69) and starting capacity C
+#: awareness of the committee (l.69) and starting capacity C; and the rate at which shared activities make ties,
+#: which no figure speaks to but the stationarity moment of the tie count pins down (the network neither
+#: thins nor thickens by itself in the status quo)
 MIANYANG = ["stage_init_attentive", "stage_init_active", "stage_up_base", "stage_active_gain", "stage_drop_idle",
             "beta0_activity", "beta0_voice", "recovery_weeks", "voice_recovery_weeks", "personal_need_rate",
-            "awareness_init", "awareness_spread", "capacity_init"]
+            "awareness_init", "awareness_spread", "capacity_init", "tie_form_rate"]
 #: Karamay keeps Mianyang's behaviour and fits what its survey speaks to: generalised trust (Q24), who takes
-#: part (Q22: elderly, unemployed youth, low income) and the depth of participation (Q23: channel intercepts)
+#: part (Q22: elderly, unemployed youth, low income) and the depth of participation (Q23: channel intercepts);
+#: and, as Mianyang, the tie-making rate that keeps its own network (denser, newer estates) from drifting
 KARAMAY = ["trust_gen_mean", "beta_elderly", "beta_unemployed", "beta_low_income", "beta_cost", "stage_up_base",
-           "beta0_activity", "beta0_voice", "beta0_deliberation", "beta0_coproduction"]
+           "beta0_activity", "beta0_voice", "beta0_deliberation", "beta0_coproduction", "tie_form_rate"]
 #: Karamay's depth figure (shallow_share) rests on rare deliberation and co-production events and varies
 #: 0.69-0.84 between seeds, so its fit averages 8 seeds rather than 4
 FITS = {
