@@ -392,7 +392,9 @@ class ModelParams(NoCoercion):
     attitude_drift: float = p(0.03, 0.0, 1.0, "per week", ASSUMPTION,
                               "Weekly drift of trust in the committee and efficacy back toward each resident's "
                               "disposition (old experiences fade).", "learning")
-    public_good_init: float = p(0.15, 0.0, 1.0, "0-1 scale", ASSUMPTION,
+    public_good_init: float = p(0.3, 0.0, 1.0, "0-1 scale",
+                                "assumption: the level the status quo's settled matters sustain (mianyang_2019 "
+                                "after a 5-year burn-in: 0.27-0.33)",
                                 "Public-good level of every building at start.", "learning")
     public_good_depreciation: float = p(0.005, 0.0, 1.0, "per week", ASSUMPTION,
                                         "Weekly wear of buildings' public goods (upkeep needed to keep them).",
