@@ -8,6 +8,7 @@
     cgsim sweep SWEEP.yaml --out DIR [--resume]           full-factorial / LHS / Sobol design → Parquet store
     cgsim sensitivity SENS.yaml --out DIR [--resume]      Morris or Sobol indices (SALib) with plots
     cgsim calibrate --survey S --params P1,P2 --out DIR   fit parameters to survey figures (SMM, intervals)
+    cgsim calibrate --steady-state --preset N --params ... --out DIR   ... or so the status quo holds still
 
 Experiment commands run on all cores by default (``--workers N``), or on a
 Dask cluster (``--executor dask --scheduler ADDRESS``); ``--resume`` finishes
@@ -424,12 +425,15 @@ def cmd_calibrate(a) -> int:
 
     _check_out(a.out)
 
+    if (a.survey is None) == (not a.steady_state):
+        raise ConfigError("cgsim calibrate: give either --survey NAME (fit to a survey's figures) or --steady-state "
+                          "with --preset NAME (fit only to the status quo holding still), not both or neither.")
     spec = make_spec(a.survey, a.preset, a.params, seeds=a.seeds, calibration=a.calibration,
                      overrides=_parse_sets(a.set), stationarity=not a.no_stationarity, step=a.step,
                      max_evals=a.max_evals, check_seeds=a.check_seeds, start_from=a.start_from)
     save_as = None
     if a.save is not None:
-        save_as = a.save or spec.survey.survey
+        save_as = a.save or (spec.preset if a.steady_state else spec.survey.survey)
         if not re.fullmatch(r"[A-Za-z0-9_]+", save_as):  # it becomes data/calibrated/NAME.yaml, nothing else
             raise ConfigError(f"--save {save_as!r}: a name of letters, digits and _ (it is installed as "
                               f"data/calibrated/NAME.yaml).")
@@ -444,7 +448,14 @@ def cmd_calibrate(a) -> int:
           f"evaluated in all, the search's and the interval checks'):")
     for n, iv in doc["intervals"].items():
         print(f"  {n:28s} {iv['estimate']:10.4g}   95% [{iv['low']:.4g}, {iv['high']:.4g}]   {iv['identification']}")
+    if doc.get("drift_over_year_check"):
+        print(f"drift over the first year on {'fresh' if spec.check_seeds else 'fit'} seeds (target 0): "
+              + ", ".join(f"{k.removeprefix('drift_')} {v:+.4f}" for k, v in doc["drift_over_year_check"].items()))
     held = sum(r["holds"] for r in doc["fit"])
+    if a.steady_state:
+        print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
+              + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
+        return 0
     print(f"survey figures within tolerance on {'fresh' if spec.check_seeds else 'fit'} seeds: {held}/{len(doc['fit'])}")
     for r in doc["fit"]:
         op = {"at_least": ">= ", "at_most": "<= "}.get(r.get("kind"), "")
@@ -520,7 +531,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Fit chosen parameters to a survey's figures by simulated method of moments "
                                     "with common random numbers; writes calibrated.yaml (estimate, 95% intervals, "
                                     "fit table), report.md and convergence.png. Rerun the same command to resume.")
-    ca.add_argument("--survey", required=True, help="survey name (data/surveys/NAME.yaml) or a survey YAML file")
+    ca.add_argument("--survey", default=None, help="survey name (data/surveys/NAME.yaml) or a survey YAML file")
+    ca.add_argument("--steady-state", action="store_true",
+                    help="no survey: fit the parameters so that the preset's status quo holds still by itself "
+                         "(the stationarity moments only; needs --preset)")
     ca.add_argument("--preset", default=None, help="neighbourhood preset to fit (default: the survey's)")
     ca.add_argument("--params", required=True, help="comma-separated parameters to fit (see `cgsim params`)")
     ca.add_argument("--out", required=True, help="output folder (report, plot, evaluation log)")
@@ -539,7 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--no-stationarity", action="store_true", help="do not ask the status quo to be a steady state")
     ca.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
     ca.add_argument("--save", nargs="?", const="", default=None, metavar="NAME",
-                    help="also install the set as data/calibrated/NAME.yaml (default NAME: the survey's)")
+                    help="also install the set as data/calibrated/NAME.yaml (default NAME: the survey's, or the "
+                         "preset's with --steady-state)")
     ca.add_argument("--restart", action="store_true", help="discard the evaluations already in --out")
     ca.add_argument("--quiet", action="store_true", help="no progress lines")
     ca.set_defaults(fn=cmd_calibrate)

@@ -86,6 +86,19 @@ class Survey(NoCoercion):
                              f"otherwise weigh double in a fit)")
         return v
 
+    @classmethod
+    def steady_state(cls, preset: str) -> "Survey":
+        """No survey: a steady-state calibration fits a preset to the stationarity moments alone (its status quo
+        should not drift by itself), for neighbourhoods nobody surveyed. A survey file needs a target; this
+        stand-in has none, so it is built without the file's validation."""
+        return cls.model_construct(survey="steady_state", title=f"Status quo of {preset} at rest (no survey)",
+                                   source="stationarity moments only (docs/CALIBRATION.md)", preset=preset, year=0,
+                                   group="all", targets=[])
+
+    @property
+    def is_steady_state(self) -> bool:
+        return not self.targets
+
     @field_validator("group")
     @classmethod
     def _known_group(cls, v: str) -> str:

@@ -11,7 +11,7 @@ import yaml
 from ..survey import compare_values
 from . import objective as obj
 from .simulate import Simulator
-from .spec import CalibrationSpec
+from .spec import STATIONARITY, CalibrationSpec
 
 
 def check_on_fresh_seeds(spec: CalibrationSpec, sim: Simulator, u: np.ndarray) -> tuple[list[dict], np.ndarray]:
@@ -48,7 +48,9 @@ def _fmt(v: float) -> str:
 
 
 def report_markdown(doc: dict) -> str:
-    L = [f"# Calibration of `{doc['preset']}` to the {doc['survey']} survey", ""]
+    steady = doc.get("survey") is None
+    L = [f"# Steady-state calibration of `{doc['preset']}` (no survey: stationarity moments only)" if steady
+         else f"# Calibration of `{doc['preset']}` to the {doc['survey']} survey", ""]
     if doc.get("command"):
         L += ["```", doc["command"], "```", ""]
     L += [f"Method: {doc['method']}. Fit seeds {doc['fit_seeds'][0]}-{doc['fit_seeds'][-1]}; "
@@ -64,9 +66,18 @@ def report_markdown(doc: dict) -> str:
     for n, iv in doc["intervals"].items():
         L.append(f"| `{n}` | {_fmt(iv['estimate'])} | [{_fmt(iv['low'])}, {_fmt(iv['high'])}] | "
                  f"{iv['identification']} |")
-    seeds = doc["fit"][0]["seeds"] if doc["fit"] else "fit"
     where = (f"{len(doc['check_seeds'])} fresh seeds ({doc['check_seeds'][0]}-{doc['check_seeds'][-1]}), not used "
-             "in the fit" if seeds == "check" else "the fit seeds")
+             "in the fit" if doc["check_seeds"] else "the fit seeds")
+    if steady:
+        L += ["", f"## Drift over the first year at the estimate ({where})", "",
+              "The status quo should hold still by itself: each moment's target is 0.", "",
+              "| moment | fit seeds | check seeds | standard error |", "|---|---:|---:|---:|"]
+        se = dict(STATIONARITY)
+        for n, v in doc["drift_over_year"].items():
+            L.append(f"| {n} | {v:+.4f} | {(doc.get('drift_over_year_check') or {}).get(n, float('nan')):+.4f} | "
+                     f"{se.get(n.removeprefix('drift_'), float('nan')):g} |")
+        L += ["", "![convergence](convergence.png)", ""]
+        return "\n".join(L)
     L += ["", f"## Survey figures at the estimate ({where})", "",
           "| figure | survey | simulated mean | 95% interval | seed range | miss (SE) | holds | source |",
           "|---|---:|---:|---|---|---:|---|---|"]
@@ -79,8 +90,11 @@ def report_markdown(doc: dict) -> str:
     held = sum(r["holds"] for r in doc["fit"])
     L += ["", f"{held} of {len(doc['fit'])} figures within tolerance."]
     if doc.get("drift_over_year"):
-        L += ["", "Drift over the first year (stationarity moments, target 0): " +
+        L += ["", "Drift over the first year (stationarity moments, target 0), fit seeds: " +
               ", ".join(f"{k} {v:+.4f}" for k, v in doc["drift_over_year"].items()) + "."]
+    if doc.get("drift_over_year_check") and doc["check_seeds"]:
+        L += ["", "The same on the fresh seeds: " +
+              ", ".join(f"{k} {v:+.4f}" for k, v in doc["drift_over_year_check"].items()) + "."]
     L += ["", "![convergence](convergence.png)", ""]
     return "\n".join(L)
 
@@ -115,7 +129,8 @@ def convergence_plot(history: list[dict], spec: CalibrationSpec, path: Path) -> 
     a1.set_yscale("log")
     a1.set_ylabel("objective (sum of squared misses, SE)")
     a1.legend(loc="upper right", fontsize=8)
-    a1.set_title(f"Calibration of {spec.preset} to {sv.survey}")
+    a1.set_title(f"Steady-state calibration of {spec.preset}" if sv.is_steady_state
+                 else f"Calibration of {spec.preset} to {sv.survey}")
     colours = plt.get_cmap("tab20")
     for j, n in enumerate(spec.params):
         a2.plot(x, us[at_best, j], lw=1.5, label=n, color=colours(j % 20), ls="-" if j < 20 else "--")

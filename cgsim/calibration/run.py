@@ -1,5 +1,8 @@
 """``cgsim calibrate``: fit chosen parameters to a survey, with intervals, a report and a convergence plot.
 
+Without a survey (``--steady-state``), the stationarity moments alone are fitted: the parameters chosen
+(typically a preset's initial state) are set so that its status quo holds still by itself.
+
 Method (argued in docs/CALIBRATION.md): simulated method of moments with
 common random numbers. Residuals are the survey figures' misses in sampling
 standard errors (``objective.py``); the search is SciPy's bounded
@@ -184,7 +187,8 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         _model_unchanged(sim)
         if progress:
             done = len(sim.cache)
-            progress(f"calibrating {', '.join(spec.params)} of {spec.preset} to {Path(spec.survey_file).name}: "
+            target = Path(spec.survey_file).name if spec.survey_file else "a steady state (no survey)"
+            progress(f"calibrating {', '.join(spec.params)} of {spec.preset} to {target}: "
                      f"{len(spec.seeds)} fit seeds, up to {spec.max_evals} evaluations on {pool.label}"
                      + (f"; replaying {done} logged evaluations" if done else ""))
         cal = Calibration(spec, sim, progress)
@@ -208,8 +212,17 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         r_best = obj.residuals(spec, sim.survey, rec_best)
     est = {n: round(iv["estimate"], 6) for n, iv in zip(spec.params, ivals)}
     params, inherits = saved_params(spec, save_as, est)
+    k = len(sim.survey.targets)
+
+    def drift(per_seed_moments: np.ndarray) -> dict | None:
+        names = obj.moment_names(spec, sim.survey)[k:]
+        return ({n: round(float(v), 4) for n, v in zip(names, per_seed_moments.mean(axis=0)[k:])}
+                if spec.stationarity else None)
+
+    steady = sim.survey.is_steady_state
     doc = {
-        "survey": sim.survey.survey, "survey_file": _relative(Path(spec.survey_file)), "preset": spec.preset,
+        "survey": None if steady else sim.survey.survey,
+        "survey_file": None if steady else _relative(Path(spec.survey_file)), "preset": spec.preset,
         "command": command,
         "method": "simulated method of moments, common random numbers, bounded trust-region least squares; "
                   "regularised sandwich intervals (docs/CALIBRATION.md)",
@@ -218,9 +231,9 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         "weeks": spec.weeks, "stationarity": spec.stationarity, "step": spec.step, "status": status,
         "objective": round(f_best, 3), "evaluations": len(sim.cache), "simulated_this_session": sim.simulated,
         "fit_statistic": j_statistic(r_best, omega, len(spec.params)),
-        "drift_over_year": ({n: round(float(v), 4) for n, v in zip(obj.moment_names(spec, sim.survey)[
-            len(sim.survey.targets):], per_seed.mean(axis=0)[len(sim.survey.targets):])} if spec.stationarity
-            else None),
+        "drift_over_year": drift(per_seed),
+        # the same on the seeds of the fit table (fresh ones unless --check-seeds 0)
+        "drift_over_year_check": drift(check_moments),
         "date": dt.date.today().isoformat(), "seconds": round(time.time() - started, 1),
         "params": params,
         "intervals": {n: {k: (round(v, 6) if isinstance(v, float) else v) for k, v in iv.items()}

@@ -1,4 +1,5 @@
-"""What a calibration fits: survey, preset, free parameters and search settings, validated.
+"""What a calibration fits: survey (or none: steady state), preset, free parameters and search settings,
+validated.
 
 Free parameters must be numeric model parameters with a schema range
 (``cgsim params``); the search works in each parameter's range scaled to
@@ -25,7 +26,7 @@ STATIONARITY = (("wait_and_see", 0.01), ("active", 0.01), ("aware", 0.01), ("cap
 
 @dataclass
 class CalibrationSpec:
-    survey_file: str
+    survey_file: str                      # "" for a steady-state calibration (no survey)
     preset: str
     params: list[str]
     lo: list[float]
@@ -43,6 +44,8 @@ class CalibrationSpec:
 
     @property
     def survey(self) -> Survey:
+        if not self.survey_file:  # a steady-state calibration: no survey, the stationarity moments only
+            return Survey.steady_state(self.preset)
         path = Path(self.survey_file)
         if not path.is_absolute() and not path.is_file():
             path = ROOT / path  # stored relative to the project
@@ -62,18 +65,32 @@ def _float_params() -> dict[str, dict]:
             and r["type"] == "float"}
 
 
-def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *, seeds: int = 4,
+def make_spec(survey: str | Path | None, preset: str | None, params: list[str] | str, *, seeds: int = 4,
               calibration: str | None = None, overrides: dict | None = None, stationarity: bool = True,
               step: float = 0.02, max_evals: int = 300, check_seeds: int = 10, weeks: int = 52,
               start_from: str | None = None) -> CalibrationSpec:
-    """Validate the pieces of a calibration; every mistake is a ``ConfigError`` naming what is allowed."""
-    sv = load_survey(survey)
-    path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
-    preset_source = "--preset" if preset else f"{path}: preset"
-    preset = preset or sv.preset
-    if preset is None:
-        raise ConfigError(f"{path}: names no 'preset' (the neighbourhood surveyed): add `preset: NAME` to the file "
-                          f"or pass --preset NAME (see `cgsim presets`).")
+    """Validate the pieces of a calibration; every mistake is a ``ConfigError`` naming what is allowed.
+
+    ``survey=None`` asks for a steady-state calibration: no survey figures, only the stationarity moments,
+    so the chosen parameters (typically the initial state) make the preset's status quo hold still by itself."""
+    if survey is None:
+        if not preset:
+            raise ConfigError("--steady-state: name the neighbourhood to bring to rest with --preset NAME "
+                              "(see `cgsim presets`).")
+        if not stationarity:
+            raise ConfigError("--no-stationarity: a steady-state calibration has no survey, so the stationarity "
+                              "moments are all it fits; drop --no-stationarity or give --survey.")
+        load_preset(preset, "--preset")
+        sv, path = Survey.steady_state(preset), None
+        preset_source = "--preset"
+    else:
+        sv = load_survey(survey)
+        path = Path(survey) if Path(str(survey)).suffix else SURVEY_DIR / f"{survey}.yaml"
+        preset_source = "--preset" if preset else f"{path}: preset"
+        preset = preset or sv.preset
+        if preset is None:
+            raise ConfigError(f"{path}: names no 'preset' (the neighbourhood surveyed): add `preset: NAME` to the "
+                              f"file or pass --preset NAME (see `cgsim presets`).")
     if isinstance(params, str):
         params = [p.strip() for p in params.split(",") if p.strip()]
     if not params:
@@ -110,15 +127,19 @@ def make_spec(survey: str | Path, preset: str | None, params: list[str] | str, *
     warm = calibrated_params(start_from, "--start-from") if start_from is not None else {}
     start = [min(max(float(warm.get(n, defaults[n])), a), b) for n, a, b in zip(params, lo, hi)]
     _check_range_fits(params, lo, hi, {**defaults, **dict(zip(params, start))})
-    try:
-        stored = str(path.resolve().relative_to(ROOT.resolve()))  # no machine paths in shipped logs
-    except ValueError:
-        stored = str(path)
+    if path is None:
+        stored = ""
+    else:
+        try:
+            stored = str(path.resolve().relative_to(ROOT.resolve()))  # no machine paths in shipped logs
+        except ValueError:
+            stored = str(path)
     return CalibrationSpec(
         survey_file=stored, preset=preset, params=list(params), lo=lo, hi=hi, start=start,
         seeds=list(range(FIT_SEED_BASE, FIT_SEED_BASE + seeds)), calibration=calibration, overrides=overrides,
         weeks=max(weeks, 52 * (sv.year + 1)), stationarity=stationarity, step=step, max_evals=max_evals,
-        check_seeds=list(range(1, check_seeds + 1)), survey_text=path.read_text(encoding="utf-8"))
+        check_seeds=list(range(1, check_seeds + 1)),
+        survey_text=path.read_text(encoding="utf-8") if path is not None else "")
 
 
 def _valid(values: dict) -> str | None:
