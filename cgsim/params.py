@@ -127,7 +127,7 @@ class ModelParams(NoCoercion):
                          "How much less likely a tie is per differing attribute (age group, hukou, tenure).",
                          "network")
     tie_form_rate: float = p(0.1, 0.0, 1.0, "new ties per attendee-week",
-                             "calibrated (stationarity of the tie count; 003 例6 shared platforms)",
+                             "calibrated (stationarity of the tie count, per preset; 003 例6 shared platforms)",
                              "New ties formed per participant per week of shared activities in an estate.", "network")
     tie_decay: float = p(0.002, 0.0, 0.1, "per quiet week", ASSUMPTION,
                          "Chance that a non-kin tie lapses in a week in which neither end takes part.", "network")
@@ -151,7 +151,8 @@ class ModelParams(NoCoercion):
     admin_perception_bias_sd: float = p(0.25, 0.0, 1.0, "0-1 scale", "003 例6 Q25 (>70.54%)",
                                         "Spread of residents' reading of how administrative the RC is.",
                                         "attitudes")
-    awareness_init: float = p(0.71, 0.0, 1.0, "share of residents", "001 §1.2 Table 1 (29.1% unaware)",
+    awareness_init: float = p(0.71, 0.0, 1.0, "share of residents",
+                              "001 §1.2 Table 1 (29.1% unaware); presets without a survey: calibrated (steady state)",
                               "Share who know the RC and its office at start.", "attitudes")
 
     # ---- residents' committee and street office (001 §1.1, §3.2) ----------
@@ -368,7 +369,8 @@ class ModelParams(NoCoercion):
     # ---- participation ladder 观望 → 关注 → 主动参与 (000, MODEL.md §6) ----
     stage_init_attentive: float = p(0.2, -10.0, 10.0, "log-odds", "calibrated (001 Table 3)",
                                     "Initial log-odds that an aware resident is past wait-and-see.", "ladder")
-    stage_init_active: float = p(-3.5, -10.0, 10.0, "log-odds", "calibrated (001 Table 3)",
+    stage_init_active: float = p(-3.5, -10.0, 10.0, "log-odds",
+                                 "calibrated (001 Table 3; presets without a survey: steady state)",
                                  "Initial log-odds that an attentive resident is already active.", "ladder")
     stage_up_base: float = p(-6.0, -15.0, 0.0, "log-odds per week", ASSUMPTION,
                              "Weekly log-odds of leaving wait-and-see, before drivers.", "ladder")
@@ -458,7 +460,9 @@ class ModelParams(NoCoercion):
                                     "Chance an outreach contact makes a resident aware.", "turnover")
 
     # ---- self-governance capacity C (003 例1 M1) -------------------------
-    capacity_init: float = p(0.15, 0.0, 1.0, "0-1 scale", "003 例1 (initial stage)", "C at start.", "capacity")
+    capacity_init: float = p(0.15, 0.0, 1.0, "0-1 scale",
+                                 "003 例1 (initial stage); calibrated per preset (steady state)", "C at start.",
+                                 "capacity")
     capacity_growth: float = p(0.008, 0.0, 1.0, "per week at full deep participation", "003 例1; 003 例4",
                                "Growth of C from deliberation and co-production (learning by doing).",
                                "capacity")

@@ -17,6 +17,10 @@ from cgsim.scenarios import ConfigError, calibrated_params, make_config
 from cgsim.survey import load_survey
 
 SMALL = {"n_households": 150}
+#: the steady-state fits of the presets nobody surveyed (experiments/baseline_fit/fit.py)
+UNSURVEYED = ["old_danwei_compound", "commodity_estate", "resettlement_community", "migrant_urban_village",
+              "rural_village", "new_build_estate"]
+AT_REST = ["awareness_init", "stage_init_active", "capacity_init", "tie_form_rate"]
 
 
 @pytest.mark.parametrize("params, match", [
@@ -158,12 +162,80 @@ def test_calibrated_sets_inherit_and_presets_can_swap_them():
 
 
 def test_shipped_sets_come_from_the_tool_with_reports():
-    for name in ("mianyang_2019", "karamay_2016"):
+    for name in ("mianyang_2019", "karamay_2016", *UNSURVEYED):
         doc = yaml.safe_load((__import__("cgsim").scenarios.CALIBRATED / f"{name}.yaml").read_text())
         assert doc["command"].startswith("cgsim calibrate") and "--save" in doc["command"]
-        assert set(doc["fitted"]) == set(doc["intervals"]) and doc["fit"]
-        assert all(r["seeds"] == "check" for r in doc["fit"])
+        assert set(doc["fitted"]) == set(doc["intervals"]) and (doc["fit"] or doc["drift_over_year_check"])
+        assert all(r["seeds"] == "check" for r in doc["fit"]) and doc["check_seeds"]
         assert (__import__("cgsim").scenarios.CALIBRATED / name / "report.md").is_file()
+        assert make_config(name).params.tie_form_rate == calibrated_params(name)["tie_form_rate"]  # its own set
+
+
+def test_unsurveyed_presets_are_brought_to_rest_on_mianyangs_behaviour():
+    """The six presets without a survey: Mianyang's behavioural set with their own starting state, fitted by
+    a steady-state calibration (experiments/baseline_fit/fit.py), nothing else."""
+    mian = calibrated_params("mianyang_2019")
+    for name in UNSURVEYED:
+        doc = yaml.safe_load((__import__("cgsim").scenarios.CALIBRATED / f"{name}.yaml").read_text())
+        assert doc["survey"] is None and doc["inherits"] == "mianyang_2019" and doc["stationarity"]
+        assert "--steady-state" in doc["command"] and set(doc["fitted"]) == set(AT_REST)
+        own = calibrated_params(name)
+        assert {k for k in own if own[k] != mian.get(k)} <= set(AT_REST)
+
+
+def _first_year_drift(preset: str, seed: int, calibration: str | None = None) -> np.ndarray:
+    from cgsim.model import CommunityModel
+
+    m = CommunityModel(config=make_config(preset, seed=seed, weeks=52, calibration=calibration), build_space=False)
+    pop = m.population
+
+    def state():
+        return np.array([np.mean(pop.stage == 0), np.mean(pop.stage == 2), np.mean(pop.aware), m.capacity,
+                         m.network.n_ties], float)
+
+    a = state()
+    m.run()
+    d = state() - a
+    d[4] /= a[4]
+    return d
+
+
+def test_unsurveyed_presets_hold_still_in_their_status_quo():
+    """Seeds the fit never used: over the first year the ladder's shares and awareness move by under 2
+    points, C by under 0.02 and the tie count by under 1%. On Mianyang's starting state every one of them
+    failed this (measured: a rural village's awareness +6 points, a new-build estate's ties +4%)."""
+    limit = np.array([0.02, 0.02, 0.02, 0.02, 0.01])
+    for name in UNSURVEYED:
+        d = np.mean([_first_year_drift(name, s) for s in (1, 2, 3)], axis=0)
+        assert np.all(np.abs(d) < limit), (name, d.round(4))
+    before = np.mean([_first_year_drift("rural_village", s, "mianyang_2019") for s in (1, 2, 3)], axis=0)
+    assert not np.all(np.abs(before) < limit)  # the check can tell
+
+
+def test_a_steady_state_calibration_needs_no_survey(tmp_path, capsys):
+    """``--steady-state``: the stationarity moments alone, for a neighbourhood nobody surveyed."""
+    with pytest.raises(ConfigError, match="--steady-state: name the neighbourhood.*--preset"):
+        make_spec(None, None, "awareness_init")
+    with pytest.raises(ConfigError, match="--no-stationarity"):
+        make_spec(None, "rural_village", "awareness_init", stationarity=False)
+    with pytest.raises(ConfigError, match="unknown preset 'rural_vilage'.*rural_village"):
+        make_spec(None, "rural_vilage", "awareness_init")
+    out = tmp_path / "o"
+    base = ["calibrate", "--params", "awareness_init", "--out", str(out), "--seeds", "1", "--check-seeds", "2",
+            "--max-evals", "3", "--workers", "1", "--quiet", "--set", "n_households=150"]
+    assert cli(base + ["--survey", "mianyang_2019", "--steady-state", "--preset", "rural_village"]) == 2
+    assert "either --survey NAME" in capsys.readouterr().err
+    assert cli(base) == 2
+    assert "either --survey NAME" in capsys.readouterr().err
+    assert cli(base + ["--steady-state", "--preset", "rural_village"]) == 0
+    printed = capsys.readouterr().out
+    assert "drift over the first year on fresh seeds" in printed and "survey figures" not in printed
+    doc = yaml.safe_load((out / "calibrated.yaml").read_text())
+    assert doc["survey"] is None and doc["fit"] == [] and doc["preset"] == "rural_village"
+    assert set(doc["drift_over_year"]) == set(doc["drift_over_year_check"]) == {
+        f"drift_{n}" for n in ("wait_and_see", "active", "aware", "capacity", "ties")}
+    report = (out / "report.md").read_text()
+    assert report.startswith("# Steady-state calibration of `rural_village`") and "| drift_ties |" in report
 
 
 #: three parameters the Mianyang figures move strongly and differently (a Jacobian scan at the shipped values:
