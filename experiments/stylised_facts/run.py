@@ -100,19 +100,24 @@ def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
     grp = d["outcome"].get("group", "all")
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [3, 1]},
                                  constrained_layout=True)
+    # the weekly series where the weekly table has the outcome; else the yearly one (e.g. participants_activity,
+    # a count over the year), so the left panel is never empty
+    table = 0 if col in by[next(iter(by))][0][0].columns else 1
+    t = "week" if table == 0 else "year"
     for n, runs in by.items():
-        w = pd.concat([r[0] for r in runs])
-        if col in w.columns:
-            sel = w[w.group == grp]
-            if "dimension" in d["outcome"]:
-                sel = sel[sel.dimension == d["outcome"]["dimension"]]
-            g = sel.groupby("week")[col]
-            med = g.median()
-            (line,) = ax.plot(med.index, med.values, label=n)
-            ax.fill_between(med.index, g.quantile(0.1).values, g.quantile(0.9).values, alpha=0.2,
-                            color=line.get_color(), lw=0)
-    ax.set_title(f"{col} ({grp}) by scenario", fontsize=10)
-    ax.set_xlabel("week")
+        w = pd.concat([r[table] for r in runs])
+        sel = w[w.group == grp]
+        if "dimension" in d["outcome"]:
+            sel = sel[sel.dimension == d["outcome"]["dimension"]]
+        g = sel.groupby(t)[col]
+        med = g.median()
+        (line,) = ax.plot(med.index, med.values, label=n, marker="o" if table else None)
+        ax.fill_between(med.index, g.quantile(0.1).values, g.quantile(0.9).values, alpha=0.2,
+                        color=line.get_color(), lw=0)
+    ax.set_title(f"{col} ({grp}) by scenario: median and 10-90% of seeds", fontsize=10)
+    ax.set_xlabel(t)
+    if table:
+        ax.set_xticks(sorted(sel[t].unique()))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     mean, lo, hi, verdict = summary
