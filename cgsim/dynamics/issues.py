@@ -108,20 +108,31 @@ class IssueBook:
         m = b.size
         if m == 0:
             return 0
-        if self.n + m > self.cap:
-            self._alloc(max(2 * self.cap, self.n + m))
-        sl = slice(self.n, self.n + m)
         u = g.random(m)
         kind = np.full(m, COMMUNITY, np.int8)
         kind[u < p.share_property] = PROPERTY
         kind[(u >= p.share_property) & (u < p.share_property + p.share_public)] = PUBLIC
         kind[u >= 1.0 - p.share_private] = PRIVATE
         a = 2.0
-        self.building[sl] = b
-        self.estate[sl] = self.building_estate[b]
-        self.estate_wide[sl] = (g.random(m) < p.estate_issue_share) & (kind != PRIVATE)
+        estate_wide = (g.random(m) < p.estate_issue_share) & (kind != PRIVATE)
+        salience = g.beta(a * p.issue_salience_mean / (1 - p.issue_salience_mean), a, m)
+        self.add(b, kind, salience, estate_wide, week, routing)
+        return m
+
+    def add(self, building: np.ndarray, kind: np.ndarray, salience: np.ndarray, estate_wide: np.ndarray,
+            week: int, routing: np.ndarray) -> np.ndarray:
+        """Open new issues (one per element), routed by ``routing``; returns their ids. Issues that arise each
+        week come through here, and so do issues a plug-in brings (e.g. an outside project's, ``external_shock``)."""
+        m = len(building)
+        if self.n + m > self.cap:
+            self._alloc(max(2 * self.cap, self.n + m))
+        sl = slice(self.n, self.n + m)
+        kind = np.asarray(kind, np.int8)
+        self.building[sl] = building
+        self.estate[sl] = self.building_estate[building]
+        self.estate_wide[sl] = estate_wide
         self.kind[sl] = kind
-        self.salience[sl] = g.beta(a * p.issue_salience_mean / (1 - p.issue_salience_mean), a, m)
+        self.salience[sl] = salience
         self.born[sl] = week
         self.status[sl] = OPEN
         self.disputed[sl] = False
@@ -130,7 +141,7 @@ class IssueBook:
         self.coproducers[sl] = 0
         self.resolver[sl] = routing[kind]
         self.n += m
-        return m
+        return np.arange(sl.start, sl.stop)
 
     def reroute(self, routing: np.ndarray) -> None:
         """Apply a new routing table to the open issues (used when a routing policy starts or stops)."""
