@@ -15,13 +15,21 @@ interval lies on the side the source claims, NOT REPRODUCED otherwise: a
 fact the model does not reproduce is reported, never forced. Each fact
 writes a figure (outcome over time per scenario, median and 10-90% band, and
 the per-seed effects) and a row of ``results.csv``; ``--markdown`` prints the
-table kept in docs/VALIDATION.md.
+tables kept in docs/VALIDATION.md.
+
+The qualitative validation anchors of MODEL.md §6 (cases with a direction and a
+rough size: Haihong's grid, Gaobazhou's village merger, the metro shock) are
+fact files too, marked ``anchor: true``. Their ``size`` names the size the source
+gives, as bounds on the mean over seeds of a signed combination of scenarios
+(on the fact's outcome, or its own); the verdict then needs the direction and
+the size.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -39,7 +47,10 @@ from cgsim.run import simulate  # noqa: E402
 from cgsim.scenarios import ConfigError, make_config  # noqa: E402
 
 HERE = Path(__file__).parent
-FACT_KEYS = {"fact", "source", "preset", "weeks", "scenarios", "outcome", "effect", "expect", "note"}
+FACT_KEYS = {"fact", "source", "preset", "weeks", "scenarios", "outcome", "effect", "expect", "note", "anchor",
+             "size"}
+OUTCOME_KEYS = {"table", "column", "group", "dimension", "year", "weeks", "stat"}
+SIZE_KEYS = {"claim", "of", "outcome", "min", "max"}
 
 
 def load_fact(path: Path) -> dict:
@@ -52,6 +63,25 @@ def load_fact(path: Path) -> dict:
     for s in d["effect"]:
         if s not in d["scenarios"]:
             raise ConfigError(f"{path}: effect names scenario {s!r}, not in scenarios.")
+    size = d.get("size")
+    outcomes = [("outcome", d["outcome"])]
+    if size is not None:
+        bad = set(size) - SIZE_KEYS
+        if bad or "of" not in size or not ({"min", "max"} & set(size)):
+            raise ConfigError(f"{path}: 'size' needs 'of' (scenario: coefficient) and 'min' and/or 'max'; "
+                              f"allowed keys: {', '.join(sorted(SIZE_KEYS))}.")
+        for s in size["of"]:
+            if s not in d["scenarios"]:
+                raise ConfigError(f"{path}: size.of names scenario {s!r}, not in scenarios.")
+        if "outcome" in size:
+            outcomes.append(("size.outcome", size["outcome"]))
+    for where, out in outcomes:
+        bad = set(out) - OUTCOME_KEYS
+        if bad:
+            raise ConfigError(f"{path}: {where}: unknown key '{sorted(bad)[0]}'. Allowed: "
+                              f"{', '.join(sorted(OUTCOME_KEYS))}.")
+        if out.get("stat", "mean") not in ("mean", "sum"):
+            raise ConfigError(f"{path}: {where}.stat must be mean or sum.")
     for name, sc in d["scenarios"].items():  # validate now, before any run
         make_config(d.get("preset", "mianyang_2019"), weeks=d.get("weeks", 156), policies=sc.get("policies"),
                     overrides=sc.get("params") or {}, source=str(path))
@@ -74,7 +104,8 @@ def outcome_value(out: dict, weekly: pd.DataFrame, yearly: pd.DataFrame) -> floa
         df = weekly[(weekly.group == grp) & (weekly.week >= a) & (weekly.week <= b)]
     if "dimension" in out:
         df = df[df.dimension == out["dimension"]]
-    return float(df[out["column"]].mean())
+    x = df[out["column"]]
+    return float(x.sum() if out.get("stat", "mean") == "sum" else x.mean())
 
 
 def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
@@ -87,11 +118,21 @@ def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
     eff = sum(c * vals[n] for n, c in d["effect"].items())
     mean, lo, hi = t_interval(eff)
     ok = hi < 0 if d["expect"] == "decrease" else lo > 0
+    size = d.get("size")
+    size_value = size_ok = None
+    if size is not None:  # the rough size the source gives: bounds on a mean over seeds
+        out = size.get("outcome", d["outcome"])
+        size_value = float(np.mean(sum(c * np.array([outcome_value(out, w, y) for w, y in by[n]])
+                                       for n, c in size["of"].items())))
+        size_ok = size.get("min", -np.inf) <= size_value <= size.get("max", np.inf)
+        ok = ok and size_ok
     verdict = "REPRODUCED" if ok else "NOT REPRODUCED"
     _figure(name, d, by, eff, (mean, lo, hi, verdict), out_dir)
     return dict(fact=name, claim=d["fact"], source=d["source"], outcome=d["outcome"]["column"],
                 expected=d["expect"], effect=mean, ci95_low=lo, ci95_high=hi, seeds=len(seeds),
                 seeds_in_direction=int(np.sum(eff < 0) if d["expect"] == "decrease" else np.sum(eff > 0)),
+                anchor=bool(d.get("anchor", False)), size_claim=(size or {}).get("claim"), size_value=size_value,
+                size_min=(size or {}).get("min"), size_max=(size or {}).get("max"), size_holds=size_ok,
                 verdict=verdict)
 
 
@@ -105,16 +146,19 @@ def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
     table = 0 if col in by[next(iter(by))][0][0].columns else 1
     t = "week" if table == 0 else "year"
     for n, runs in by.items():
-        w = pd.concat([r[table] for r in runs])
+        w = pd.concat([r[table].assign(run=i) for i, r in enumerate(runs)])
         sel = w[w.group == grp]
         if "dimension" in d["outcome"]:
             sel = sel[sel.dimension == d["outcome"]["dimension"]]
+        if d["outcome"].get("stat") == "sum" and table == 0:  # a count summed over weeks: show it accumulating
+            sel = sel.sort_values(t).assign(**{col: sel.sort_values(t).groupby("run")[col].cumsum()})
         g = sel.groupby(t)[col]
         med = g.median()
         (line,) = ax.plot(med.index, med.values, label=n, marker="o" if table else None)
         ax.fill_between(med.index, g.quantile(0.1).values, g.quantile(0.9).values, alpha=0.2,
                         color=line.get_color(), lw=0)
-    ax.set_title(f"{col} ({grp}) by scenario: median and 10-90% of seeds", fontsize=10)
+    cum = "cumulative " if d["outcome"].get("stat") == "sum" and table == 0 else ""
+    ax.set_title(f"{cum}{col} ({grp}) by scenario: median and 10-90% of seeds", fontsize=10)
     ax.set_xlabel(t)
     if table:
         ax.set_xticks(sorted(sel[t].unique()))
@@ -126,19 +170,20 @@ def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
     bx.errorbar([0.3], [mean], yerr=[[mean - lo], [hi - mean]], fmt="o", color="C3", capsize=4)
     bx.set_xticks([])
     bx.set_title(f"effect {mean:+.3f} [{lo:+.3f}, {hi:+.3f}]\n{verdict}", fontsize=9)
-    fig.suptitle(f"{d['fact']} ({d['source']})", fontsize=10)
+    fig.suptitle(textwrap.fill(f"{d['fact']} ({d['source']})", 150), fontsize=10)
     out_dir.mkdir(parents=True, exist_ok=True)
     fig.savefig(out_dir / f"{name}.png", dpi=100)
     plt.close(fig)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Stylised facts of MODEL.md §8 as paired experiments.")
+    ap = argparse.ArgumentParser(description="Stylised facts of MODEL.md §8 and validation anchors of §6 as paired "
+                                             "experiments.")
     ap.add_argument("facts", nargs="*", help="fact names (files in facts/); default: all")
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="results/stylised_facts")
-    ap.add_argument("--markdown", action="store_true", help="print the docs/VALIDATION.md table")
+    ap.add_argument("--markdown", action="store_true", help="print the docs/VALIDATION.md tables")
     a = ap.parse_args(argv)
     files = sorted((HERE / "facts").glob("*.yaml"))
     names = a.facts or [f.stem for f in files]
@@ -156,19 +201,38 @@ def main(argv=None) -> int:
             rows.append(r)
             print(f"{r['verdict']:15s} {n}: effect on {r['outcome']} {r['effect']:+.4f} "
                   f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] ({r['seeds_in_direction']}/{r['seeds']} seeds in "
-                  f"the claimed direction; expected {r['expected']})", flush=True)
+                  f"the claimed direction; expected {r['expected']})"
+                  + (f"; size {_size_text(r)}" if r["size_claim"] else ""), flush=True)
     df = pd.DataFrame(rows)
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "results.csv", index=False)
     if a.markdown:
-        print()
-        print("| fact | claim (source) | outcome | expected | effect [95% CI] | seeds | verdict |")
-        print("|---|---|---|---|---|---|---|")
-        for r in rows:
-            print(f"| `{r['fact']}` | {r['claim']} ({r['source']}) | `{r['outcome']}` | {r['expected']} | "
-                  f"{r['effect']:+.4f} [{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] | "
-                  f"{r['seeds_in_direction']}/{r['seeds']} | {r['verdict']} |")
+        facts_rows = [r for r in rows if not r["anchor"]]
+        anchor_rows = [r for r in rows if r["anchor"]]
+        if facts_rows:
+            print()
+            print("| fact | claim (source) | outcome | expected | effect [95% CI] | seeds | verdict |")
+            print("|---|---|---|---|---|---|---|")
+            for r in facts_rows:
+                print(f"| `{r['fact']}` | {r['claim']} ({r['source']}) | `{r['outcome']}` | {r['expected']} | "
+                      f"{r['effect']:+.4f} [{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] | "
+                      f"{r['seeds_in_direction']}/{r['seeds']} | {r['verdict']} |")
+        if anchor_rows:
+            print()
+            print("| anchor | case (source) | outcome | expected | effect [95% CI] | seeds | rough size | verdict |")
+            print("|---|---|---|---|---|---|---|---|")
+            for r in anchor_rows:
+                print(f"| `{r['fact']}` | {r['claim']} ({r['source']}) | `{r['outcome']}` | {r['expected']} | "
+                      f"{r['effect']:+.4f} [{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] | "
+                      f"{r['seeds_in_direction']}/{r['seeds']} | {_size_text(r) if r['size_claim'] else '-'} | "
+                      f"{r['verdict']} |")
     return 0
+
+
+def _size_text(r: dict) -> str:
+    bounds = " and ".join(b for b in (f">= {r['size_min']:g}" if r["size_min"] is not None else "",
+                                      f"<= {r['size_max']:g}" if r["size_max"] is not None else "") if b)
+    return f"{r['size_claim']}: {r['size_value']:.3g} (bound {bounds}, {'holds' if r['size_holds'] else 'fails'})"
 
 
 class _Null:
