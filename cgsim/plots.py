@@ -51,7 +51,8 @@ def summary_figure(weekly: pd.DataFrame, path: str | Path, *, policy_starts=(), 
         ax.legend(fontsize=7, loc="best")
         ax.grid(alpha=0.3)
     n = df["seed"].nunique()
-    fig.suptitle(f"{title}  ({n} seed{'s' if n > 1 else ''}; line = median, band = 10-90%)", fontsize=11)
+    how = "line = median, band = 10-90%" if n > 1 else "one run"
+    fig.suptitle(f"{title}  ({n} seed{'s' if n > 1 else ''}; {how})", fontsize=11)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)

@@ -242,7 +242,9 @@ def load_preset(name: str, source: str | None = None, calibration: str | None = 
     """
     f = NEIGHBOURHOODS / f"{name}.yaml"
     if not isinstance(name, str) or name not in preset_names():
-        raise ConfigError(f"{_where(source)}unknown preset {name!r}.{_closest(name, preset_names())} "
+        hint = (f" '{name}' is a governance model: give it as `governance: {name}` beside a neighbourhood `preset:` "
+                f"in a config file (or CommunityModel(governance=...))." if name in governance_names() else "")
+        raise ConfigError(f"{_where(source)}unknown preset {name!r}.{hint}{_closest(name, preset_names())} "
                           f"Allowed: {', '.join(preset_names())}.")
     data = read_yaml(f, "preset")
     unknown = set(data) - {"description", "source", "calibration", "params"}

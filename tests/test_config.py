@@ -22,6 +22,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("preset: mianyang_2019\nadmin_load: 3\n", ["'admin_load'", "[0.0, 1.5]"]),
     ("preset: mianyang_2019\nfirm_present: maybe\n", ["'firm_present'", "bool"]),
     ("preset: nowhere\n", ["unknown preset 'nowhere'", "mianyang_2019", "cfg.yaml"]),
+    ("preset: status_quo\n", ["unknown preset 'status_quo'", "is a governance model", "governance: status_quo"]),
     ("preset: mianyang_2019\npolicies:\n  - name: station_separaton\n",
      ["unknown policy 'station_separaton'", "station_separation", "居站分设"]),
     ("preset: mianyang_2019\npolicies:\n  - name: station_separation\n    leakge: 0.2\n",

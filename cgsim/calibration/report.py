@@ -137,6 +137,7 @@ def convergence_plot(history: list[dict], spec: CalibrationSpec, path: Path) -> 
     a2.set_ylim(-0.02, 1.02)
     a2.set_ylabel("best point (share of range)")
     a2.set_xlabel("evaluation")
+    a2.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     a2.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
