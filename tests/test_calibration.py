@@ -236,6 +236,13 @@ def test_a_steady_state_calibration_needs_no_survey(tmp_path, capsys):
         f"drift_{n}" for n in ("wait_and_see", "active", "aware", "capacity", "ties")}
     report = (out / "report.md").read_text()
     assert report.startswith("# Steady-state calibration of `rural_village`") and "| drift_ties |" in report
+    # a resumed log made by another model is refused: with no figures, its drifts are what tell
+    log = out / "evaluations.jsonl"
+    recs = [json.loads(x) for x in log.read_text().splitlines()]
+    recs[0]["drift"][0][2] += 0.01
+    log.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    assert cli(base + ["--steady-state", "--preset", "rural_village"]) == 2
+    assert "made by a different version of the model" in capsys.readouterr().err
 
 
 #: three parameters the Mianyang figures move strongly and differently (a Jacobian scan at the shipped values:

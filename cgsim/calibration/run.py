@@ -148,7 +148,9 @@ def _model_unchanged(sim: Simulator) -> None:
         return
     first = next(iter(sim.cache.values()))
     fresh = sim.run_seeds([np.asarray(first["u"], float)], sim.spec.seeds[:1])[0][0]
-    if not np.allclose(fresh["figures"], first["figures"][0], rtol=0, atol=1e-12):
+    # the figures, and the drifts (all a steady-state calibration has)
+    if not (np.allclose(fresh["figures"], first["figures"][0], rtol=0, atol=1e-12)
+            and np.allclose(fresh["drift"], first["drift"][0], rtol=0, atol=1e-12)):
         raise ConfigError(f"{sim.log_path}: these evaluations were made by a different version of the model. "
                           f"Use another --out, or --restart to discard them.")
 
