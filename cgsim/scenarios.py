@@ -409,7 +409,12 @@ def _check_twice(gov_policies: list[dict], own: list[dict], governance: str | No
 
 def check_overlaps(entries: list[tuple[str, dict]], source: str | None) -> None:
     """``entries``: (where it is written, checked policy entry); see ``_check_twice``."""
+    from .policies import resolve
+
     for j, (where_j, sj) in enumerate(entries):
+        cls = resolve(sj["name"])
+        if cls is not None and cls.one_off:
+            continue
         a0, a1 = _period(sj)
         for where_i, si in entries[:j]:
             b0, b1 = _period(si)

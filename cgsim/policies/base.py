@@ -91,6 +91,9 @@ class Policy:
     summary: ClassVar[str] = ""
     source: ClassVar[str] = ""
     Params: ClassVar[type[PolicyParams]] = PolicyParams
+    #: an event that acts once, at its start (``external_shock``): several may be scheduled, even in overlapping
+    #: weeks, since none acts after its start week
+    one_off: ClassVar[bool] = False
 
     def __init__(self, **kwargs: Any):
         self.kwargs = dict(kwargs)
