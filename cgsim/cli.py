@@ -437,6 +437,14 @@ def cmd_calibrate(a) -> int:
         if not re.fullmatch(r"[A-Za-z0-9_]+", save_as):  # it becomes data/calibrated/NAME.yaml, nothing else
             raise ConfigError(f"--save {save_as!r}: a name of letters, digits and _ (it is installed as "
                               f"data/calibrated/NAME.yaml).")
+        from .scenarios import CALIBRATED, calibration_names, read_yaml
+
+        if a.steady_state and save_as in calibration_names():
+            fitted_to = read_yaml(CALIBRATED / f"{save_as}.yaml", "calibrated parameter").get("survey")
+            if fitted_to:  # a fit to survey figures must not be replaced by one without them
+                raise ConfigError(f"--save {save_as}: data/calibrated/{save_as}.yaml was fitted to the {fitted_to} "
+                                  f"survey; a steady-state calibration would replace it. Give another name "
+                                  f"(--save NAME).")
     from .experiment.executors import check_pool_options
 
     check_pool_options("local", a.workers)

@@ -227,6 +227,8 @@ def test_a_steady_state_calibration_needs_no_survey(tmp_path, capsys):
     assert "either --survey NAME" in capsys.readouterr().err
     assert cli(base) == 2
     assert "either --survey NAME" in capsys.readouterr().err
+    assert cli(base + ["--steady-state", "--preset", "mianyang_2019", "--save"]) == 2  # its survey fit stays
+    assert "was fitted to the mianyang_2019 survey" in capsys.readouterr().err
     assert cli(base + ["--steady-state", "--preset", "rural_village"]) == 0
     printed = capsys.readouterr().out
     assert "drift over the first year on fresh seeds" in printed and "survey figures" not in printed

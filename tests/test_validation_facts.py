@@ -37,6 +37,14 @@ def test_every_fact_file_is_valid_and_the_anchors_are_there(runner):
     ({"size": {"of": {"trusted": 1}, "max": 1, "outcome": {"column": "petitions", "stat": "median"}}},
      "size.outcome.stat must be mean or sum"),
     ({"outcome": {"column": "petitions", "weeks_": [1, 2]}}, "outcome: unknown key 'weeks_'"),
+    ({"size": {"of": ["trusted"], "max": 1}}, "size.of must map scenario names to numbers"),
+    ({"size": {"of": {"trusted": "1"}, "max": 1}}, "size.of must map scenario names to numbers"),
+    ({"size": {"of": {"trusted": 1}, "max": None}}, "size.max must be a number"),
+    ({"size": {"of": {"trusted": 1}, "max": 1, "outcome": {"table": "weekly"}}},
+     "size.outcome.column None is not a numeric column of the weekly table"),
+    ({"outcome": {"table": "yearyl", "column": "petitions"}}, "outcome.table must be one of weekly, yearly"),
+    ({"outcome": {"table": "weekly", "column": "petitons"}}, "outcome.column 'petitons' is not a numeric column"),
+    ({"effect": {"trusted": "one"}}, "effect must map scenario names to numbers"),
 ])
 def test_mistakes_in_a_fact_file_are_named(runner, tmp_path, change, message):
     d = yaml.safe_load((RUNNER.parent / "facts" / "anchor_metro_shock.yaml").read_text(encoding="utf-8"))

@@ -73,9 +73,10 @@ def report_markdown(doc: dict) -> str:
               "The status quo should hold still by itself: each moment's target is 0.", "",
               "| moment | fit seeds | check seeds | standard error |", "|---|---:|---:|---:|"]
         se = dict(STATIONARITY)
+        check = (doc.get("drift_over_year_check") or {}) if doc["check_seeds"] else {}  # none: the fit seeds again
         for n, v in doc["drift_over_year"].items():
-            L.append(f"| {n} | {v:+.4f} | {(doc.get('drift_over_year_check') or {}).get(n, float('nan')):+.4f} | "
-                     f"{se.get(n.removeprefix('drift_'), float('nan')):g} |")
+            c = f"{check[n]:+.4f}" if n in check else "-"
+            L.append(f"| {n} | {v:+.4f} | {c} | {se.get(n.removeprefix('drift_'), float('nan')):g} |")
         L += ["", "![convergence](convergence.png)", ""]
         return "\n".join(L)
     L += ["", f"## Survey figures at the estimate ({where})", "",

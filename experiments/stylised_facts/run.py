@@ -43,6 +43,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 from cgsim.analysis.effects import t_interval  # noqa: E402
+from cgsim.experiment.outputs import TABLES, WEEKLY_OUTCOMES, YEARLY_OUTCOMES  # noqa: E402
 from cgsim.run import simulate  # noqa: E402
 from cgsim.scenarios import ConfigError, make_config  # noqa: E402
 
@@ -75,17 +76,37 @@ def load_fact(path: Path) -> dict:
                 raise ConfigError(f"{path}: size.of names scenario {s!r}, not in scenarios.")
         if "outcome" in size:
             outcomes.append(("size.outcome", size["outcome"]))
+    for where, coefs in [("effect", d["effect"])] + ([("size.of", size["of"])] if size is not None else []):
+        if not isinstance(coefs, dict) or not all(_is_number(c) for c in coefs.values()):
+            raise ConfigError(f"{path}: {where} must map scenario names to numbers (e.g. {{policy: 1, baseline: -1}}).")
+    if size is not None:
+        for bound in ("min", "max"):
+            if bound in size and not _is_number(size[bound]):
+                raise ConfigError(f"{path}: size.{bound} must be a number, got {size[bound]!r}.")
     for where, out in outcomes:
+        if not isinstance(out, dict):
+            raise ConfigError(f"{path}: {where} must be a mapping with at least 'column'.")
         bad = set(out) - OUTCOME_KEYS
         if bad:
             raise ConfigError(f"{path}: {where}: unknown key '{sorted(bad)[0]}'. Allowed: "
                               f"{', '.join(sorted(OUTCOME_KEYS))}.")
         if out.get("stat", "mean") not in ("mean", "sum"):
             raise ConfigError(f"{path}: {where}.stat must be mean or sum.")
+        table = out.get("table", "yearly")
+        if table not in TABLES:
+            raise ConfigError(f"{path}: {where}.table must be one of {', '.join(TABLES)}, got {table!r}.")
+        columns = WEEKLY_OUTCOMES if table == "weekly" else YEARLY_OUTCOMES
+        if out.get("column") not in columns:
+            raise ConfigError(f"{path}: {where}.column {out.get('column')!r} is not a numeric column of the {table} "
+                              f"table. Allowed: {', '.join(columns)} (docs/OUTPUTS.md).")
     for name, sc in d["scenarios"].items():  # validate now, before any run
         make_config(d.get("preset", "mianyang_2019"), weeks=d.get("weeks", 156), policies=sc.get("policies"),
                     overrides=sc.get("params") or {}, source=str(path))
     return d
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _one(args):
@@ -151,7 +172,9 @@ def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
         if "dimension" in d["outcome"]:
             sel = sel[sel.dimension == d["outcome"]["dimension"]]
         if d["outcome"].get("stat") == "sum" and table == 0:  # a count summed over weeks: show it accumulating
-            sel = sel.sort_values(t).assign(**{col: sel.sort_values(t).groupby("run")[col].cumsum()})
+            a, b = d["outcome"].get("weeks", [sel[t].min(), sel[t].max()])
+            sel = sel[(sel[t] >= a) & (sel[t] <= b)].sort_values(t)  # accumulated over the outcome's window
+            sel = sel.assign(**{col: sel.groupby("run")[col].cumsum()})
         g = sel.groupby(t)[col]
         med = g.median()
         (line,) = ax.plot(med.index, med.values, label=n, marker="o" if table else None)
