@@ -189,9 +189,10 @@ def cmd_presets(a) -> int:
                 print(f"{a.name} ({folder.name}/{a.name}.yaml)")
                 print(textwrap.fill(one_line(d.get("description", "")), 100, initial_indent="  ",
                                     subsequent_indent="  "))
-                for key in ("source", "calibration"):
-                    if d.get(key):
-                        print(f"  {key}: {d[key]}")
+                if d.get("source"):
+                    print(f"  source: {d['source']}")
+                if d.get("calibration"):
+                    print(f"  calibration: {d['calibration']}{_calibration_origin(d['calibration'])}")
                 for pol in d.get("policies") or []:
                     print(f"  policy: {pol}")
                 settings = d.get("params") or {}
@@ -472,6 +473,20 @@ def cmd_calibrate(a) -> int:
     print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
           + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
     return 0
+
+
+def _calibration_origin(name: str) -> str:
+    """How a calibrated set was made, in a few words (from its own file), or nothing if it cannot be read."""
+    from .scenarios import CALIBRATED, NO_CALIBRATION, read_yaml
+
+    f = CALIBRATED / f"{name}.yaml"
+    if name == NO_CALIBRATION or not f.is_file():
+        return ""
+    doc = read_yaml(f, "calibrated parameter")
+    how = (f"fitted to the {doc['survey']} survey" if doc.get("survey")
+           else "a steady-state fit, no survey,")
+    on = f" on top of {doc['inherits']}" if doc.get("inherits") else ""
+    return f" ({how}{on}: {', '.join(doc.get('fitted') or [])}; data/calibrated/{name}/report.md)"
 
 
 def _shell_quote(x: str) -> str:

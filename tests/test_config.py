@@ -266,6 +266,9 @@ def test_cli_refuses_an_out_it_cannot_write_before_running(capsys):
 def test_presets_and_params_show_one_in_full():
     r = _cli("presets", "co_creation")
     assert r.returncode == 0 and "policy: {'name': 'micro_fund'}" in r.stdout and "source: 000" in r.stdout
+    r = _cli("presets", "rural_village")  # says how its calibrated set was made
+    assert "calibration: rural_village (a steady-state fit, no survey, on top of mianyang_2019:" in r.stdout
+    assert "calibration: mianyang_2019 (fitted to the mianyang_2019 survey:" in _cli("presets", "mianyang_2019").stdout
     r = _cli("presets", "mianyang_2091")
     assert r.returncode == 2 and "Did you mean 'mianyang_2019'" in r.stderr and "Traceback" not in r.stderr
     r = _cli("params", "evaluation_regime")
