@@ -434,13 +434,13 @@ def cmd_calibrate(a) -> int:
                      max_evals=a.max_evals, check_seeds=a.check_seeds, start_from=a.start_from)
     save_as = None
     if a.save is not None:
-        save_as = a.save or (spec.preset if a.steady_state else spec.survey.survey)
+        save_as = a.save or (spec.preset if spec.steady_state else spec.survey.survey)
         if not re.fullmatch(r"[A-Za-z0-9_]+", save_as):  # it becomes data/calibrated/NAME.yaml, nothing else
             raise ConfigError(f"--save {save_as!r}: a name of letters, digits and _ (it is installed as "
                               f"data/calibrated/NAME.yaml).")
         from .scenarios import CALIBRATED, calibration_names, read_yaml
 
-        if a.steady_state and save_as in calibration_names():
+        if spec.steady_state and save_as in calibration_names():
             fitted_to = read_yaml(CALIBRATED / f"{save_as}.yaml", "calibrated parameter").get("survey")
             if fitted_to:  # a fit to survey figures must not be replaced by one without them
                 raise ConfigError(f"--save {save_as}: data/calibrated/{save_as}.yaml was fitted to the {fitted_to} "
@@ -460,16 +460,14 @@ def cmd_calibrate(a) -> int:
     if doc.get("drift_over_year_check"):
         print(f"drift over the first year on {'fresh' if spec.check_seeds else 'fit'} seeds (target 0): "
               + ", ".join(f"{k.removeprefix('drift_')} {v:+.4f}" for k, v in doc["drift_over_year_check"].items()))
-    held = sum(r["holds"] for r in doc["fit"])
-    if a.steady_state:
-        print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
-              + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
-        return 0
-    print(f"survey figures within tolerance on {'fresh' if spec.check_seeds else 'fit'} seeds: {held}/{len(doc['fit'])}")
-    for r in doc["fit"]:
-        op = {"at_least": ">= ", "at_most": "<= "}.get(r.get("kind"), "")
-        print(f"  {r['column']:34s} survey {op + format(r['target'], '.3f'):9s} simulated {r['simulated']:.3f}  "
-              f"{'ok' if r['holds'] else 'MISS'}")
+    if not spec.steady_state:
+        held = sum(r["holds"] for r in doc["fit"])
+        print(f"survey figures within tolerance on {'fresh' if spec.check_seeds else 'fit'} seeds: "
+              f"{held}/{len(doc['fit'])}")
+        for r in doc["fit"]:
+            op = {"at_least": ">= ", "at_most": "<= "}.get(r.get("kind"), "")
+            print(f"  {r['column']:34s} survey {op + format(r['target'], '.3f'):9s} simulated {r['simulated']:.3f}  "
+                  f"{'ok' if r['holds'] else 'MISS'}")
     print(f"wrote {a.out}/calibrated.yaml, report.md, convergence.png, evaluations.jsonl"
           + (f"; saved the set as {doc['saved_to']}" if doc.get("saved_to") else ""))
     return 0

@@ -95,10 +95,6 @@ class Survey(NoCoercion):
                                    source="stationarity moments only (docs/CALIBRATION.md)", preset=preset, year=0,
                                    group="all", targets=[])
 
-    @property
-    def is_steady_state(self) -> bool:
-        return not self.targets
-
     @field_validator("group")
     @classmethod
     def _known_group(cls, v: str) -> str:

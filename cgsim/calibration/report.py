@@ -130,7 +130,7 @@ def convergence_plot(history: list[dict], spec: CalibrationSpec, path: Path) -> 
     a1.set_yscale("log")
     a1.set_ylabel("objective (sum of squared misses, SE)")
     a1.legend(loc="upper right", fontsize=8)
-    a1.set_title(f"Steady-state calibration of {spec.preset}" if sv.is_steady_state
+    a1.set_title(f"Steady-state calibration of {spec.preset}" if spec.steady_state
                  else f"Calibration of {spec.preset} to {sv.survey}")
     colours = plt.get_cmap("tab20")
     for j, n in enumerate(spec.params):

@@ -189,7 +189,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         _model_unchanged(sim)
         if progress:
             done = len(sim.cache)
-            target = Path(spec.survey_file).name if spec.survey_file else "a steady state (no survey)"
+            target = "a steady state (no survey)" if spec.steady_state else Path(spec.survey_file).name
             progress(f"calibrating {', '.join(spec.params)} of {spec.preset} to {target}: "
                      f"{len(spec.seeds)} fit seeds, up to {spec.max_evals} evaluations on {pool.label}"
                      + (f"; replaying {done} logged evaluations" if done else ""))
@@ -221,10 +221,9 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int | None = N
         return ({n: round(float(v), 4) for n, v in zip(names, per_seed_moments.mean(axis=0)[k:])}
                 if spec.stationarity else None)
 
-    steady = sim.survey.is_steady_state
     doc = {
-        "survey": None if steady else sim.survey.survey,
-        "survey_file": None if steady else _relative(Path(spec.survey_file)), "preset": spec.preset,
+        "survey": None if spec.steady_state else sim.survey.survey,
+        "survey_file": None if spec.steady_state else _relative(Path(spec.survey_file)), "preset": spec.preset,
         "command": command,
         "method": "simulated method of moments, common random numbers, bounded trust-region least squares; "
                   "regularised sandwich intervals (docs/CALIBRATION.md)",

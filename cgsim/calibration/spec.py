@@ -43,8 +43,13 @@ class CalibrationSpec:
     survey_text: str = ""                 # the survey file's content, part of the fingerprint
 
     @property
+    def steady_state(self) -> bool:
+        """No survey: the stationarity moments only (``--steady-state``)."""
+        return not self.survey_file
+
+    @property
     def survey(self) -> Survey:
-        if not self.survey_file:  # a steady-state calibration: no survey, the stationarity moments only
+        if self.steady_state:
             return Survey.steady_state(self.preset)
         path = Path(self.survey_file)
         if not path.is_absolute() and not path.is_file():

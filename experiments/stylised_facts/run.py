@@ -135,16 +135,13 @@ def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
     jobs = [(preset, weeks, d["scenarios"][n], s) for n in names for s in seeds]
     results = list(pool.map(_one, jobs)) if pool else [_one(j) for j in jobs]
     by = {n: results[i * len(seeds):(i + 1) * len(seeds)] for i, n in enumerate(names)}
-    vals = {n: np.array([outcome_value(d["outcome"], w, y) for w, y in by[n]]) for n in names}
-    eff = sum(c * vals[n] for n, c in d["effect"].items())
+    eff = _combination(d["effect"], d["outcome"], by)
     mean, lo, hi = t_interval(eff)
     ok = hi < 0 if d["expect"] == "decrease" else lo > 0
     size = d.get("size")
     size_value = size_ok = None
     if size is not None:  # the rough size the source gives: bounds on a mean over seeds
-        out = size.get("outcome", d["outcome"])
-        size_value = float(np.mean(sum(c * np.array([outcome_value(out, w, y) for w, y in by[n]])
-                                       for n, c in size["of"].items())))
+        size_value = float(np.mean(_combination(size["of"], size.get("outcome", d["outcome"]), by)))
         size_ok = size.get("min", -np.inf) <= size_value <= size.get("max", np.inf)
         ok = ok and size_ok
     verdict = "REPRODUCED" if ok else "NOT REPRODUCED"
@@ -152,9 +149,14 @@ def run_fact(name: str, d: dict, seeds: list[int], pool, out_dir: Path) -> dict:
     return dict(fact=name, claim=d["fact"], source=d["source"], outcome=d["outcome"]["column"],
                 expected=d["expect"], effect=mean, ci95_low=lo, ci95_high=hi, seeds=len(seeds),
                 seeds_in_direction=int(np.sum(eff < 0) if d["expect"] == "decrease" else np.sum(eff > 0)),
-                anchor=bool(d.get("anchor", False)), size_claim=(size or {}).get("claim"), size_value=size_value,
+                anchor=bool(d.get("anchor", False)), size_claim=(size or {}).get("claim", ""), size_value=size_value,
                 size_min=(size or {}).get("min"), size_max=(size or {}).get("max"), size_holds=size_ok,
                 verdict=verdict)
+
+
+def _combination(coefs: dict, out: dict, by: dict) -> np.ndarray:
+    """Per seed, the signed combination ``coefs`` (scenario: coefficient) of the scenarios' outcome ``out``."""
+    return sum(c * np.array([outcome_value(out, w, y) for w, y in by[n]]) for n, c in coefs.items())
 
 
 def _figure(name, d, by, eff, summary, out_dir: Path) -> None:
@@ -225,7 +227,7 @@ def main(argv=None) -> int:
             print(f"{r['verdict']:15s} {n}: effect on {r['outcome']} {r['effect']:+.4f} "
                   f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] ({r['seeds_in_direction']}/{r['seeds']} seeds in "
                   f"the claimed direction; expected {r['expected']})"
-                  + (f"; size {_size_text(r)}" if r["size_claim"] else ""), flush=True)
+                  + (f"; size {_size_text(r)}" if r["size_value"] is not None else ""), flush=True)
     df = pd.DataFrame(rows)
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "results.csv", index=False)
@@ -247,7 +249,7 @@ def main(argv=None) -> int:
             for r in anchor_rows:
                 print(f"| `{r['fact']}` | {r['claim']} ({r['source']}) | `{r['outcome']}` | {r['expected']} | "
                       f"{r['effect']:+.4f} [{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}] | "
-                      f"{r['seeds_in_direction']}/{r['seeds']} | {_size_text(r) if r['size_claim'] else '-'} | "
+                      f"{r['seeds_in_direction']}/{r['seeds']} | {_size_text(r) if r['size_value'] is not None else '-'} | "
                       f"{r['verdict']} |")
     return 0
 
@@ -255,7 +257,8 @@ def main(argv=None) -> int:
 def _size_text(r: dict) -> str:
     bounds = " and ".join(b for b in (f">= {r['size_min']:g}" if r["size_min"] is not None else "",
                                       f"<= {r['size_max']:g}" if r["size_max"] is not None else "") if b)
-    return f"{r['size_claim']}: {r['size_value']:.3g} (bound {bounds}, {'holds' if r['size_holds'] else 'fails'})"
+    claim = f"{r['size_claim']}: " if r["size_claim"] else ""
+    return f"{claim}{r['size_value']:.3g} (bound {bounds}, {'holds' if r['size_holds'] else 'fails'})"
 
 
 class _Null:
