@@ -283,7 +283,7 @@ class CommunityModel(mesa.Model):
         self._hook("after_institutions")
         distrust = 1.0 - np.bincount(pop.estate, pop.trust_rc, self.hierarchy.n_estates) / np.maximum(
             self.building_of_estate_count, 1)
-        settled = self.issues.settle(p, w, self.streams.gen("settle", w), self.resolver_rate, distrust,
+        settled = self.issues.settle(p, w, self.streams, self.resolver_rate, distrust,
                                      self.firm.embeddedness_by_estate(), firm_extra_estate=firm_rate - firm_base)
         settled_touch = self.issues.affected(settled, pop.building, pop.estate)
         dispute_touch = self.issues.affected(self.issues.new_dispute_ids, pop.building, pop.estate)
@@ -320,9 +320,9 @@ class CommunityModel(mesa.Model):
         self._attended_weeks += ev[:, ACT]
         self._active_weeks |= participated.view(np.uint8) << np.uint8(w % TIE_INTERVAL)
         if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # ties change every four weeks, by what happened in each of them
-            g_ties = self.streams.gen("ties", w)
-            learning.form_ties(net, pop, self._attended_weeks, p.tie_form_rate, g_ties, venue=self.tie_venue)
-            learning.decay_ties(net, self._active_weeks, TIE_INTERVAL, p.tie_decay, g_ties.random(net.n_ties))
+            learning.form_ties(net, pop, self._attended_weeks, p.tie_form_rate, self.streams, w, venue=self.tie_venue)
+            learning.decay_ties(net, self._active_weeks, TIE_INTERVAL, p.tie_decay,
+                                self.streams.keyed_uniform("ties:decay", w, net.tie_keys()))
             self._attended_weeks[:] = 0
             self._active_weeks[:] = 0
 

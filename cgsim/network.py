@@ -170,6 +170,11 @@ class SocialNetwork:
             m[self._isolated] = values[self._isolated]
         return m
 
+    def tie_keys(self) -> np.ndarray:
+        """A stable identity per tie, in edge-list order (its two ends: ``src * n + dst``, src < dst), for keyed
+        random draws: a tie present in two scenarios gets the same draws in both."""
+        return (self.src.astype(np.uint64) * np.uint64(self.n)) + self.dst.astype(np.uint64)
+
     def cross_ties(self, attr: np.ndarray) -> int:
         return int(np.count_nonzero(attr[self.src] != attr[self.dst]))
 

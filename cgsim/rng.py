@@ -12,6 +12,12 @@ Cheap positioning: each stream name has one counter-based ``Philox`` generator, 
 to zero, which costs a fifth of seeding a fresh generator from a ``SeedSequence`` (and avoids its
 ``np.errstate``). The draws of a stream in a week therefore depend on (seed, name, week) only, never on
 what other streams drew or in which order.
+
+Things that are not residents (open issues, ties) get *keyed* draws: ``keyed_uniform(name, week, keys)``
+gives each element a uniform that is a pure function of (seed, name, week, its key), a SplitMix64 hash
+(Steele, Lea & Flood 2014) of a stable identity such as an issue's (week, building, ordinal) or a tie's
+pair of ends. So an issue or tie present in two scenarios gets the same luck in both, whatever else either
+scenario opened, settled, made or cut (Starsim draws for agents the same way, by hashing their ids).
 """
 
 from __future__ import annotations
@@ -37,6 +43,33 @@ _ZEROS4 = (0, 0, 0, 0)
 _RAW_FLOAT32 = sys.byteorder == "little"
 _TWO_M24 = np.float32(2.0 ** -24)
 _BLAKE = hashlib.blake2b(digest_size=32, person=b"cgsim-crn")
+#: SplitMix64's increment and output multipliers
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO_M53 = 2.0 ** -53
+
+
+def mix64(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function on uint64 ``z`` (a bijection; modular arithmetic), in place."""
+    z ^= z >> _S30
+    z *= _M1
+    z ^= z >> _S27
+    z *= _M2
+    z ^= z >> _S31
+    return z
+
+
+def combine_keys(*parts: np.ndarray) -> np.ndarray:
+    """One 64-bit identity from several integer arrays (broadcast), e.g. (week, building, ordinal) of an issue:
+    each part is folded in by a SplitMix64 round, so distinct tuples collide with probability about 2**-64."""
+    z = np.zeros(np.broadcast_shapes(*(np.shape(x) for x in parts)), np.uint64)
+    for x in parts:
+        z += np.asarray(x).astype(np.int64).astype(np.uint64)  # negatives wrap, as two's complement
+        z += _GAMMA
+        mix64(z)
+    return z
 
 
 def stream_key(name: str) -> int:
@@ -52,6 +85,26 @@ def stream_key128(seed: int, key: int, week: int) -> tuple[int, int]:
     h.update(_PACK(seed, key, week + WEEK_OFFSET))
     _, b, _, d = _UNPACK(h.digest())
     return b, d | 1
+
+
+def poisson_from_uniform(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson(``lam``) counts by inversion of the CDF at the uniforms ``u`` (one each): the count k with
+    F(k-1) <= u < F(k). Unlike a generator's Poisson, which uses a varying number of draws per element, the
+    count of element i depends on its own ``u[i]`` only, so keyed or per-resident uniforms keep their common
+    random numbers. Meant for small means (the loop runs to the largest count drawn)."""
+    lam = np.asarray(lam, np.float64)
+    term = np.exp(-lam)  # P(k = 0)
+    cdf = term.copy()
+    k = np.zeros(lam.shape, np.int64)
+    more = u >= cdf
+    j = 0
+    while more.any():
+        j += 1
+        k[more] = j
+        term = term * lam / j
+        cdf = cdf + term
+        more &= (u >= cdf) & (term > 0)  # a term of 0 (lam = 0 or underflow) ends the element
+    return k
 
 
 class Streams:
@@ -94,6 +147,22 @@ class Streams:
         out = u.view(np.float32)
         np.multiply(u, _TWO_M24, out=out, dtype=np.float32)  # exact: integers below 2**24 times a power of two
         return out[:k].reshape(size)
+
+    def keyed_uniform(self, name: str, week: int, keys: np.ndarray, per_key: int | None = None) -> np.ndarray:
+        """One float64 uniform in [0, 1) per element of ``keys`` (uint64 identities, e.g. from
+        ``combine_keys``), a pure function of (seed, name, week, key): the same key gets the same draw
+        whichever other keys are drawn with it, or in which order. With ``per_key`` = m, an (m, len(keys))
+        array: m independent draws per key (row j is the key's j-th draw)."""
+        k0, k1 = stream_key128(self.seed, stream_key(name), week)
+        z = np.asarray(keys, np.uint64) ^ np.uint64(k0)
+        z += np.uint64(k1)
+        mix64(z)
+        if per_key is not None:
+            z = z + (np.arange(1, per_key + 1, dtype=np.uint64) * _GAMMA)[:, None]
+        else:
+            z += _GAMMA
+        mix64(z)
+        return (z >> _S11).astype(np.float64) * _TWO_M53
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniforms in [0, 1); element ``i`` belongs to resident ``i``."""

@@ -140,14 +140,15 @@ def test_issues_arise_route_settle_and_escalate():
     routing = iss.default_routing(firm_present=False)
     g = np.random.default_rng(3)
     k = book.arise(p, 0, g, routing)
+    s = Streams(3)
     assert k == book.n == book.open_count() > 0
     assert np.all(book.resolver[: book.n] == iss.RC)  # no firm: everything lands on the committee
     none = np.zeros(iss.N_RESOLVERS)
-    book.settle(p, 0, g, none, np.ones(2), 0.0)
+    book.settle(p, 0, s, none, np.ones(2), 0.0)
     assert book.resolved_week == 0
-    book.settle(p, 3, g, none, np.ones(2), 0.0)
+    book.settle(p, 3, s, none, np.ones(2), 0.0)
     assert book.disputes_open() == book.open_count() and book.petitions_week > 0
-    book.settle(p, 4, g, np.ones(iss.N_RESOLVERS), np.ones(2), 0.0)
+    book.settle(p, 4, s, np.ones(iss.N_RESOLVERS), np.ones(2), 0.0)
     assert book.open_count() == 0 and book.resolved_total == k
 
 
@@ -160,7 +161,7 @@ def test_trusted_committee_means_fewer_petitions():
         book.arise(p, 0, g, iss.default_routing(True))
         total = 0
         for w in range(1, 20):
-            book.settle(p, w, g, np.zeros(iss.N_RESOLVERS), np.array([distrust]), 0.0)
+            book.settle(p, w, Streams(4), np.zeros(iss.N_RESOLVERS), np.array([distrust]), 0.0)
             total += book.petitions_week
         counts.append(total)
     assert counts[1] < counts[0] / 3  # 003 例2: prior trust, few petitions
@@ -306,7 +307,7 @@ def test_ties_form_per_attended_week_and_lapse_per_quiet_week():
         net = SocialNetwork(pop.n, np.array([0]), np.array([1]), np.array([NEIGHBOUR], np.int8))
         att = np.zeros(pop.n, np.uint8)
         att[:200] = weeks_attended
-        return learning.form_ties(net, pop, att, 0.1, np.random.default_rng(1), venue=venue)
+        return learning.form_ties(net, pop, att, 0.1, Streams(1), 0, venue=venue)
 
     once, every_week = new_ties(1), new_ties(4)
     assert 0.5 * 200 * 0.1 < once < 1.5 * 200 * 0.1  # about rate x attendee-weeks
@@ -363,3 +364,73 @@ def test_an_ask_pulls_as_far_as_trust_goes_unless_weighted_off():
     on = participation.ask_pull(ModelParams(ask_trust_weight=1.0), 1.5, trust)
     off = participation.ask_pull(ModelParams(ask_trust_weight=0.0), 1.5, trust)
     assert on.tolist() == [0.0, 1.5, 3.0] and off.tolist() == [1.5, 1.5, 1.5]
+
+
+def test_an_issue_settles_on_its_own_luck_whatever_else_is_open():
+    """Common random numbers per issue: an issue's settle draw is keyed by its identity (week, building,
+    origin, ordinal), so issues a plug-in opens (here an outside project's) neither change the identities of
+    the issues that arise nor which of those settle (ODD §10 item 14)."""
+    p = ModelParams(issue_rate=1.5)
+    routing = iss.default_routing(firm_present=True)
+    books = []
+    for shock in (False, True):
+        book = iss.IssueBook(30, 3, np.arange(30) // 10)
+        if shock:  # a plug-in's issues first, so that the arising ones come after them in the book
+            book.add(np.arange(10), np.full(10, iss.PUBLIC), np.full(10, 0.9), np.zeros(10, bool), 0, routing,
+                     origin="external_shock")
+        book.arise(p, 0, np.random.default_rng(8), routing)
+        books.append(book)
+    base, shocked = books
+    n = base.n
+    assert shocked.n == n + 10
+    assert np.array_equal(shocked.uid[10: shocked.n], base.uid[:n])  # same identities, other positions
+    assert np.unique(shocked.uid[: shocked.n]).size == shocked.n  # none shared with the plug-in's
+    rate = np.full(iss.N_RESOLVERS, 0.4)
+    for book in books:
+        book.settle(p, 1, Streams(2), rate, np.ones(3), 0.0)
+    assert 0 < np.count_nonzero(base.status[:n] == iss.SETTLED) < n
+    assert np.array_equal(shocked.status[10: shocked.n], base.status[:n])
+    # a second batch from the same origin in the same building and week is told apart by its ordinal
+    again = iss.IssueBook(2, 1, np.zeros(2, int))
+    a = again.add(np.array([0, 0]), np.zeros(2), np.ones(2), np.zeros(2, bool), 5, routing, origin="x")
+    b = again.add(np.array([0]), np.zeros(1), np.ones(1), np.zeros(1, bool), 5, routing, origin="x")
+    assert np.unique(again.uid[np.concatenate([a, b])]).size == 3
+
+
+def test_tie_draws_follow_residents_and_ties_not_positions():
+    """A resident's new ties depend on their own draws (an extra attendee elsewhere changes nothing for
+    them), and a tie's lapse on its own draw (cutting another tie first changes nothing for it)."""
+    from cgsim.network import NEIGHBOUR
+
+    p = ModelParams(n_households=300)
+    pop = build_population(p, build_hierarchy(p), Streams(3))
+    venue = (np.arange(pop.n) >= pop.n // 2).astype(np.int64)  # two venues
+
+    def made(att):
+        net = SocialNetwork(pop.n, np.array([0]), np.array([1]), np.array([NEIGHBOUR], np.int8))
+        learning.form_ties(net, pop, att, 0.5, Streams(4), 9, venue=venue)
+        return net.src[1:], net.dst[1:]
+
+    att = np.zeros(pop.n, np.uint8)
+    att[:40] = 2
+    att[pop.n // 2: pop.n // 2 + 40] = 1
+    s0, d0 = made(att)
+    att2 = att.copy()
+    att2[pop.n - 1] = 3  # one more attendee, in the second venue
+    s1, d1 = made(att2)
+    first = lambda s, d: {(a, b) for a, b in zip(s.tolist(), d.tolist()) if b < pop.n // 2}  # noqa: E731
+    assert first(s0, d0) and first(s0, d0) == first(s1, d1)  # the first venue's new ties are the same ones
+
+    n = 3000
+    src, dst = np.arange(n), np.arange(n, 2 * n)
+    kinds = np.full(n, NEIGHBOUR, np.int8)
+    quiet = np.zeros(2 * n, np.uint8)
+    s = Streams(5)
+
+    def survivors(net):
+        learning.decay_ties(net, quiet, 4, 0.2, s.keyed_uniform("ties:decay", 7, net.tie_keys()))
+        return set(zip(net.src.tolist(), net.dst.tolist()))
+
+    full = survivors(SocialNetwork(2 * n, src, dst, kinds))
+    cut = survivors(SocialNetwork(2 * n, src[1:], dst[1:], kinds[1:]))  # the first tie gone beforehand
+    assert 0 < len(full) < n and cut == full - {(0, n)}

@@ -1,6 +1,6 @@
 import numpy as np
 
-from cgsim.rng import Streams
+from cgsim.rng import Streams, combine_keys, poisson_from_uniform
 
 
 def test_same_stream_same_draws_and_independent_names():
@@ -40,3 +40,40 @@ def test_uniform32_is_the_generators_float32_draw_bit_for_bit():
     g = s.gen("participation", 2)
     g.random(3, dtype=np.float32)  # an odd draw leaves half a word buffered; the next gen starts afresh
     assert np.array_equal(s.uniform32("participation", 2, 4), Streams(5).gen("participation", 2).random(4, dtype=np.float32))
+
+
+def test_keyed_draws_belong_to_their_key_not_to_their_position():
+    """Issues and ties get draws keyed by identity: the same key gets the same uniform whatever other keys are
+    drawn with it and in which order, and another stream, week or seed gives other draws (ODD §10 item 14)."""
+    s = Streams(11)
+    keys = combine_keys(np.arange(5000), 7)
+    u = s.keyed_uniform("settle", 3, keys)
+    assert u.dtype == np.float64 and np.all((u >= 0) & (u < 1))
+    pick = np.array([4999, 17, 3, 2500])
+    assert np.array_equal(s.keyed_uniform("settle", 3, keys[pick]), u[pick])  # a subset, reordered
+    assert np.array_equal(Streams(11).keyed_uniform("settle", 3, keys), u)
+    for other in (s.keyed_uniform("settle", 4, keys), s.keyed_uniform("ties:decay", 3, keys),
+                  Streams(12).keyed_uniform("settle", 3, keys)):
+        assert np.mean(other == u) < 0.001 and abs(np.corrcoef(other, u)[0, 1]) < 0.05
+    assert abs(u.mean() - 0.5) < 0.015 and abs(u.var() - 1 / 12) < 0.005
+    two = s.keyed_uniform("settle", 3, keys, per_key=2)
+    assert two.shape == (2, keys.size) and np.array_equal(two[0], u)  # the first draw is the single draw
+    assert abs(np.corrcoef(two[0], two[1])[0, 1]) < 0.05
+
+
+def test_combined_keys_tell_tuples_apart():
+    week, building, ordinal = np.meshgrid(np.arange(-52, 60), np.arange(200), np.arange(4), indexing="ij")
+    k = combine_keys(week.ravel(), building.ravel(), 99, ordinal.ravel())
+    assert np.unique(k).size == k.size
+    assert combine_keys(1, 2) != combine_keys(2, 1)  # order matters
+
+
+def test_poisson_by_inversion_has_the_poisson_law_and_one_uniform_per_element():
+    u = np.random.default_rng(3).random(100_000)
+    for lam in (0.0, 0.1, 0.8, 3.0):
+        k = poisson_from_uniform(np.full(u.size, lam), u)
+        assert abs(k.mean() - lam) < 0.02 + 0.02 * lam and abs(k.var() - lam) < 0.03 + 0.05 * lam
+    lam = np.array([0.5, 2.0, 0.1])
+    k = poisson_from_uniform(lam, np.array([0.2, 0.99, 0.5]))
+    assert np.array_equal(k, [0, 6, 0])  # P(0) = .607 > .2; F(5; 2) = .983 <= .99 < F(6; 2) = .995; P(0) = .905
+    assert np.array_equal(poisson_from_uniform(lam[:2], np.array([0.2, 0.99])), k[:2])  # element by element

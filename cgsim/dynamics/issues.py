@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rng import combine_keys, stream_key
+
 PROPERTY, COMMUNITY, PUBLIC, PRIVATE = range(4)
 KIND_LABELS = ("property", "community", "public", "private")
 RC, FIRM, GOV, COUNCIL, RESIDENTS = range(5)
@@ -47,6 +49,8 @@ class IssueBook:
         self.resolve_weeks_total = 0.0
         self.resolved_by = np.zeros(N_RESOLVERS, np.int64)
         self.new_dispute_ids = np.empty(0, np.int64)
+        self._opened_week = None  # the week of the counts below
+        self._opened: dict[str, np.ndarray] = {}  # per origin: issues opened in each building this week
 
     def _alloc(self, cap: int) -> None:
         def grow(name, dtype, fill=0):
@@ -59,7 +63,7 @@ class IssueBook:
         for name, dtype in (("building", np.int32), ("estate", np.int32), ("estate_wide", bool), ("kind", np.int8),
                             ("salience", np.float64), ("born", np.int32), ("status", np.int8),
                             ("disputed", bool), ("voices", np.int32), ("resolver", np.int8),
-                            ("coproducers", np.int32), ("decided", bool)):
+                            ("coproducers", np.int32), ("decided", bool), ("uid", np.uint64)):
             grow(name, dtype)
         self.cap = cap
 
@@ -120,14 +124,30 @@ class IssueBook:
         return m
 
     def add(self, building: np.ndarray, kind: np.ndarray, salience: np.ndarray, estate_wide: np.ndarray,
-            week: int, routing: np.ndarray) -> np.ndarray:
+            week: int, routing: np.ndarray, origin: str = "arise") -> np.ndarray:
         """Open new issues (one per element), routed by ``routing``; returns their ids. Issues that arise each
-        week come through here, and so do issues a plug-in brings (e.g. an outside project's, ``external_shock``)."""
+        week come through here, and so do issues a plug-in brings (e.g. an outside project's, ``external_shock``,
+        which passes its own ``origin``).
+
+        Each issue gets a stable identity ``uid`` from (week, building, ``origin``, its ordinal among that
+        origin's issues in that building that week), for its keyed random draws: an issue that exists in two
+        scenarios has the same identity, and so the same luck, in both, whatever else either opened."""
         m = len(building)
         if self.n + m > self.cap:
             self._alloc(max(2 * self.cap, self.n + m))
         sl = slice(self.n, self.n + m)
+        building = np.asarray(building, np.int64)
         kind = np.asarray(kind, np.int8)
+        if self._opened_week != week:
+            self._opened_week, self._opened = week, {}
+        opened = self._opened.setdefault(origin, np.zeros(self.n_buildings, np.int64))
+        order = np.argsort(building, kind="stable")
+        sb = building[order]
+        ordinal = np.empty(m, np.int64)
+        ordinal[order] = np.arange(m) - np.searchsorted(sb, sb, side="left")
+        ordinal += opened[building]
+        opened += np.bincount(building, minlength=self.n_buildings)
+        self.uid[sl] = combine_keys(week, building, stream_key(origin), ordinal)
         self.building[sl] = building
         self.estate[sl] = self.building_estate[building]
         self.estate_wide[sl] = estate_wide
@@ -167,17 +187,18 @@ class IssueBook:
         np.add.at(self.coproducers, t, 1)
 
     # ---- phase 5: settle, escalate, petition ------------------------------
-    def settle(self, p, week: int, g: np.random.Generator, rate: np.ndarray, distrust_estate: np.ndarray,
+    def settle(self, p, week: int, streams, rate: np.ndarray, distrust_estate: np.ndarray,
                embeddedness: float | np.ndarray, firm_extra_estate: np.ndarray | None = None) -> np.ndarray:
         """Settle open issues at their resolver's rate (plus, for the firm's issues, ``firm_extra_estate`` of
         their estate: the firm does better where an owners' committee bargains with it); returns the ids
-        settled this week."""
+        settled this week. The draws (settle, petition) are keyed by each issue's ``uid`` in stream "settle"
+        of ``streams`` (a ``cgsim.rng.Streams``)."""
         ids = np.flatnonzero(self.open_mask)
         self.resolved_week = self.petitions_week = self.new_disputes_week = 0
         self.new_dispute_ids = np.empty(0, np.int64)
         if ids.size == 0:
             return ids
-        u_fix, u_pet = g.random(ids.size), g.random(ids.size)
+        u_fix, u_pet = streams.keyed_uniform("settle", week, self.uid[ids], per_key=2)
         res = self.resolver[ids]
         pr = rate[res] + p.voice_boost * np.minimum(self.voices[ids], DECISION_VOICES)
         if firm_extra_estate is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
+from ..rng import combine_keys, poisson_from_uniform
 from .participation import ask_pull
 
 
@@ -127,29 +128,38 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
     ht *= np.where(stage == WAIT, 0.5, 1.0)
 
 
-def form_ties(net, pop, attended_weeks: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
+def form_ties(net, pop, attended_weeks: np.ndarray, rate: float, streams, week: int, venue=None) -> int:
     """New ties among residents who attended activities at the same venue (default: estate): each resident
     makes Poisson(``rate`` x the weeks they attended) new ties, ``rate`` being new ties per attendee-week
-    (MODEL.md §3.6: ties form at shared activities)."""
+    (MODEL.md §3.6: ties form at shared activities), each with a fellow attendee of the venue.
+
+    Common random numbers: a resident's count comes from their own uniform (stream "ties:count", by
+    resident id), and their j-th new tie's partner from a draw keyed by (resident, j) (stream
+    "ties:partner"), so a resident who attends in two scenarios makes as many ties in both, and with the
+    same partner wherever the venue's attendees are the same."""
     who = np.nonzero(attended_weeks)[0]
     if who.size < 2 or rate <= 0:
         return 0
     venue = pop.estate if venue is None else venue
-    k = g.poisson(rate * attended_weeks[who])
+    u = streams.uniform32("ties:count", week, pop.n)[who]
+    k = poisson_from_uniform(rate * attended_weeks[who], u)
     a = np.repeat(who, k)
     if a.size == 0:
         return 0
+    j = np.arange(a.size) - np.repeat(np.cumsum(k) - k, k)  # the ordinal of each new tie among its resident's
     order = who[np.argsort(venue[who], kind="stable")]
     v = venue[order]
     starts = np.searchsorted(v, venue[a], side="left")
     ends = np.searchsorted(v, venue[a], side="right")
-    b = order[starts + (g.random(a.size) * (ends - starts)).astype(np.int64)]
+    pick = streams.keyed_uniform("ties:partner", week, combine_keys(a, j))
+    b = order[starts + (pick * (ends - starts)).astype(np.int64)]
     return net.add_ties(a, b)
 
 
 def decay_ties(net, active_weeks: np.ndarray, window: int, rate: float, u: np.ndarray) -> int:
     """Non-kin ties lapse at ``rate`` per week in which neither end took part (MODEL.md §3.6: ties decay
-    without contact). ``active_weeks`` holds one bit per week of the ``window`` weeks since the last update
+    without contact). ``u``: one uniform per tie, in edge-list order (the model keys them by the tie's two
+    ends, ``SocialNetwork.tie_keys``). ``active_weeks`` holds one bit per week of the ``window`` weeks since the last update
     (set: the resident took part that week), so a tie whose ends were quiet q of those weeks lapses with
     probability 1 - (1 - rate)^q."""
     from ..network import NEIGHBOUR

@@ -81,6 +81,6 @@ class CommunityCentre(Policy):
         meets = model.uniform("community_centre:contact") < q.cross_contact * self.at_centre
         a = np.flatnonzero(came & meets)
         other = np.where(pop.migrant[a], loc.size, mig.size)
-        pick = (model.streams.gen("community_centre:partner", model.week).random(a.size) * other).astype(np.int64)
+        pick = (model.uniform("community_centre:partner")[a] * other).astype(np.int64)  # by resident id
         b = np.where(pop.migrant[a], loc[np.minimum(pick, loc.size - 1)], mig[np.minimum(pick, mig.size - 1)])
         model.network.add_ties(a, b)

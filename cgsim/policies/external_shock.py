@@ -69,5 +69,5 @@ class ExternalShock(Policy):
         building = np.repeat(buildings, q.issues)
         m = building.size
         self.issue_ids = book.add(building, np.full(m, KINDS[q.kind], np.int8), np.full(m, q.salience),
-                                  np.zeros(m, bool), model.week, model.routing)
+                                  np.zeros(m, bool), model.week, model.routing, origin=self.id)
         self.estates_hit = hit
