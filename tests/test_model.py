@@ -193,7 +193,8 @@ def test_a_group_with_no_residents_is_nan_not_zero():
 def test_committee_activities_and_meetings_go_round_every_estate():
     """Venues rotate: over a year every estate gets its share of the committee's meetings and activities (a
     fixed stride of 7 estates left five of seven estates of a migrant village without any meeting)."""
-    m = CommunityModel(preset="migrant_urban_village", rng=2, weeks=52, oc_threshold=1.0)  # no owners' meetings
+    # no owners' meetings, no resident groups (their weekly meetings add activity seats of their own)
+    m = CommunityModel(preset="migrant_urban_village", rng=2, weeks=52, oc_threshold=1.0, group_start_rate=0.0)
     ne = m.hierarchy.n_estates
     slots = np.zeros((2, ne))
     build = m._build_opportunities

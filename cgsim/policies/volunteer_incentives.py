@@ -13,7 +13,9 @@ activity and co-production channels. Each rewarded act moves the actor's
 intrinsic motivation down by ``crowding_rate`` of the way to
 ``max_crowding``; that deficit is subtracted from the same channels with or
 without points and fades back at ``crowding_recovery`` a week. So volunteering
-rises while points run and dips below the status quo after they stop.
+rises while points run and, after they stop, falls below where it would be without the
+crowding-out: at the default sizes back to about the status quo (the habits the points built
+offset the deficit), below it where the crowding-out is strong (``max_crowding`` 2).
 Touches: ``model.extra_utility``; cost of rewards and bookkeeping.
 """
 
