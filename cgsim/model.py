@@ -272,7 +272,7 @@ class CommunityModel(mesa.Model):
             so = self.self_organisation
             so.organise(p, (self._attended_weeks > 0) | ev[:, ACT], net.mean_of(pop.trust_gen), self._demo_cell,
                         self._estate_groups, self.uniform("groups", (2, pop.n)),
-                        self.streams.gen("group_folding", w).random(so.next_id), cultivation=self.cultivation)
+                        lambda keys: self.streams.keyed_uniform("group_folding", w, keys), cultivation=self.cultivation)
         oc = np.array([o.formed for o in self.owners_committees], float)
         firm_rate = self.firm.fix_rate(oc)  # per estate; the base rate is the community firm's without a committee
         firm_base = self.firm.incumbent_rate()

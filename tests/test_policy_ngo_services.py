@@ -84,7 +84,8 @@ def test_cultivation_raises_the_founding_chance():
         pop.group[:] = -1
         so.groups.clear()
         so.founded = 0
-        so.organise(m.params, going, trust, m._demo_cell, m._estate_groups, u, np.ones(1), cultivation=cultivation)
+        so.organise(m.params, going, trust, m._demo_cell, m._estate_groups, u, lambda keys: np.ones(keys.size),
+                    cultivation=cultivation)
         return sorted(g.leader for g in so.groups.values())
 
     none, full = leaders(0.0), leaders(1.0)

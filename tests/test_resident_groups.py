@@ -96,7 +96,9 @@ def test_inclusive_groups_last():
     pop.stage[same] = ACTIVE
     g_one = _plant(m, same, same[0])
     assert g_one.inclusiveness < 1.0
-    u_fold = np.full(m.self_organisation.next_id, 0.5)  # hazards: 0 for the inclusive group, 1 - 1/cells for the other
+    def u_fold(keys):  # hazards: 0 for the inclusive group, 1 - 1/cells for the other
+        return np.full(keys.size, 0.5)
+
     m.self_organisation._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, u_fold)
     assert g_inc.gid in m.self_organisation.groups
     assert g_one.gid not in m.self_organisation.groups
@@ -111,11 +113,11 @@ def test_succession_or_folding_when_the_founder_goes():
     pop.stage[members] = ACTIVE
     g = _plant(m, members, members[0])
     pop.group[members[0]] = -1  # the founder moved away
-    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, np.ones(so.next_id))
+    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, lambda keys: np.ones(keys.size))
     assert g.gid in so.groups and g.leader == members[1]  # an active member took over
     pop.stage[members[2:]] = WAIT  # nobody left on the top rung
     pop.group[members[1]] = -1
-    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, np.ones(so.next_id))
+    so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, lambda keys: np.ones(keys.size))
     assert g.gid not in so.groups
     assert g not in m.agents
 
@@ -182,3 +184,32 @@ def test_fold_rate_acts_only_once_a_group_exists():
     early_a, early_b = wa[wa.week < w0 + 4], wb[wb.week < w0 + 4]
     assert early_a.equals(early_b)
     assert not wa.equals(wb)
+
+
+def test_a_groups_folding_luck_is_its_own():
+    """Folding draws are keyed by (founding week, founder), not by the order groups were founded in: another
+    group founded first (e.g. by a policy) leaves this group's draw, and so its fate, unchanged."""
+    seen = []
+    for extra_first in (False, True):
+        m = _model_with_group(group_fold_rate=0.5, group_inclusion_effect=0.0)
+        pop, so = m.population, m.self_organisation
+        so.groups.clear()
+        pop.group[:] = -1
+        if extra_first:
+            other = np.flatnonzero(pop.estate == 1)[:4]
+            pop.stage[other] = ACTIVE
+            _plant(m, other, other[0])
+        members = np.flatnonzero(pop.estate == 0)[:4]
+        pop.stage[members] = ACTIVE
+        g = _plant(m, members, members[0])
+        drawn = {}
+
+        def u_fold(keys):
+            u = m.streams.keyed_uniform("group_folding", 40, keys)
+            drawn.update(zip(keys.tolist(), u.tolist()))
+            return u
+
+        so._succession_and_folding(m.params, pop, m._demo_cell, m._estate_groups, u_fold)
+        seen.append((g.gid, drawn[g.key], g.gid in so.groups))
+    (gid0, u0, alive0), (gid1, u1, alive1) = seen
+    assert gid0 != gid1 and u0 == u1 and alive0 == alive1

@@ -33,6 +33,7 @@ import mesa
 import numpy as np
 
 from ..population import ACTIVE, WAIT
+from ..rng import combine_keys
 
 MIN_MEMBERS = 3
 N_CELLS = 12  # demographic cells age (3) x hukou (2) x tenure (2), as ``CommunityModel._demo_cell``
@@ -47,6 +48,8 @@ class ResidentGroup(mesa.Agent):
         self.estate = estate
         self.leader = leader
         self.founded_week = week
+        #: identity for keyed random draws: (founding week, founder), the same in two runs where the group is
+        self.key = int(combine_keys(week, leader))
         self.size = 0  # members and inclusiveness as of the last month's organising (movers leave in between)
         self.inclusiveness = 0.0
 
@@ -78,10 +81,12 @@ class SelfOrganisation:
 
     # ---- monthly ---------------------------------------------------------
     def organise(self, p, recent_attendee: np.ndarray, neighbour_trust: np.ndarray, demo_cell: np.ndarray,
-                 estate_cells: np.ndarray, u: np.ndarray, u_fold: np.ndarray, cultivation: float = 0.0) -> None:
+                 estate_cells: np.ndarray, u: np.ndarray, u_fold, cultivation: float = 0.0) -> None:
         """One month of group life. ``recent_attendee``: went to an activity this month; ``neighbour_trust``:
         mean generalised trust over each resident's ties; ``u`` (2, n) uniforms (founding, joining),
-        ``u_fold`` one per group id; ``cultivation`` the community's cultivation intensity (0-1)."""
+        ``u_fold`` a function giving one uniform per group key (the model keys them by (founding week,
+        founder), so a group's folding luck does not depend on which other groups exist); ``cultivation`` the
+        community's cultivation intensity (0-1)."""
         pop, week = self.model.population, self.model.week
         # members who fell back to 观望 leave (movers already left, ``turnover.move``)
         pop.group[(pop.group >= 0) & (pop.stage == WAIT)] = -1
@@ -129,12 +134,13 @@ class SelfOrganisation:
         g.size += int(cand.size)
         return int(cand.size)
 
-    def _succession_and_folding(self, p, pop, demo_cell: np.ndarray, estate_cells: np.ndarray,
-                                u_fold: np.ndarray) -> None:
+    def _succession_and_folding(self, p, pop, demo_cell: np.ndarray, estate_cells: np.ndarray, u_fold) -> None:
         if not self.groups:
             return
         self._measure(demo_cell, estate_cells)
-        for gid, g in list(self.groups.items()):
+        alive = list(self.groups.items())
+        draws = u_fold(np.array([g.key for _, g in alive], np.uint64))
+        for (gid, g), u in zip(alive, draws):
             fold = g.size < MIN_MEMBERS
             if not fold and pop.group[g.leader] != gid:  # the founder is gone: an active member takes over
                 heirs = np.flatnonzero((pop.group == gid) & (pop.stage == ACTIVE))
@@ -144,7 +150,7 @@ class SelfOrganisation:
                     fold = True
             if not fold:
                 hazard = p.group_fold_rate * (1.0 - p.group_inclusion_effect * g.inclusiveness)
-                fold = u_fold[gid] < hazard
+                fold = u < hazard
             if fold:
                 pop.group[pop.group == gid] = -1
                 del self.groups[gid]
