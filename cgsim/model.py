@@ -320,7 +320,8 @@ class CommunityModel(mesa.Model):
         self._attended_weeks += ev[:, ACT]
         self._active_weeks |= participated.view(np.uint8) << np.uint8(w % TIE_INTERVAL)
         if w % TIE_INTERVAL == TIE_INTERVAL - 1:  # ties change every four weeks, by what happened in each of them
-            learning.form_ties(net, pop, self._attended_weeks, p.tie_form_rate, self.streams, w, venue=self.tie_venue)
+            learning.form_ties(net, pop, self._attended_weeks, p.tie_form_rate, self.streams.gen("ties", w),
+                               venue=self.tie_venue)
             learning.decay_ties(net, self._active_weeks, TIE_INTERVAL, p.tie_decay,
                                 self.streams.keyed_uniform("ties:decay", w, net.tie_keys()))
             self._attended_weeks[:] = 0

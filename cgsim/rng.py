@@ -87,26 +87,6 @@ def stream_key128(seed: int, key: int, week: int) -> tuple[int, int]:
     return b, d | 1
 
 
-def poisson_from_uniform(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Poisson(``lam``) counts by inversion of the CDF at the uniforms ``u`` (one each): the count k with
-    F(k-1) <= u < F(k). Unlike a generator's Poisson, which uses a varying number of draws per element, the
-    count of element i depends on its own ``u[i]`` only, so keyed or per-resident uniforms keep their common
-    random numbers. Meant for small means (the loop runs to the largest count drawn)."""
-    lam = np.asarray(lam, np.float64)
-    term = np.exp(-lam)  # P(k = 0)
-    cdf = term.copy()
-    k = np.zeros(lam.shape, np.int64)
-    more = u >= cdf
-    j = 0
-    while more.any():
-        j += 1
-        k[more] = j
-        term = term * lam / j
-        cdf = cdf + term
-        more &= (u >= cdf) & (term > 0)  # a term of 0 (lam = 0 or underflow) ends the element
-    return k
-
-
 class Streams:
     """Generators keyed by (seed, stream name, week).
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import ACT, ACTIVE, ATTENTIVE, WAIT, clip01
-from ..rng import combine_keys, poisson_from_uniform
 from .participation import ask_pull
 
 
@@ -128,31 +127,27 @@ def update_ladder(p, pop, net_share_active: np.ndarray, group_base: np.ndarray, 
     ht *= np.where(stage == WAIT, 0.5, 1.0)
 
 
-def form_ties(net, pop, attended_weeks: np.ndarray, rate: float, streams, week: int, venue=None) -> int:
+def form_ties(net, pop, attended_weeks: np.ndarray, rate: float, g: np.random.Generator, venue=None) -> int:
     """New ties among residents who attended activities at the same venue (default: estate): each resident
     makes Poisson(``rate`` x the weeks they attended) new ties, ``rate`` being new ties per attendee-week
     (MODEL.md §3.6: ties form at shared activities), each with a fellow attendee of the venue.
 
-    Common random numbers: a resident's count comes from their own uniform (stream "ties:count", by
-    resident id), and their j-th new tie's partner from a draw keyed by (resident, j) (stream
-    "ties:partner"), so a resident who attends in two scenarios makes as many ties in both, and with the
-    same partner wherever the venue's attendees are the same."""
+    The draws are taken from ``g`` in the order of the month's attendees, not per resident: counts keyed by
+    resident (one uniform each, Poisson by inversion) were tried in 0.7.0 and made the paired spread of
+    policies' effects on ties about half as wide again (ODD §10 item 14), so they were not kept."""
     who = np.nonzero(attended_weeks)[0]
     if who.size < 2 or rate <= 0:
         return 0
     venue = pop.estate if venue is None else venue
-    u = streams.uniform32("ties:count", week, pop.n)[who]
-    k = poisson_from_uniform(rate * attended_weeks[who], u)
+    k = g.poisson(rate * attended_weeks[who])
     a = np.repeat(who, k)
     if a.size == 0:
         return 0
-    j = np.arange(a.size) - np.repeat(np.cumsum(k) - k, k)  # the ordinal of each new tie among its resident's
     order = who[np.argsort(venue[who], kind="stable")]
     v = venue[order]
     starts = np.searchsorted(v, venue[a], side="left")
     ends = np.searchsorted(v, venue[a], side="right")
-    pick = streams.keyed_uniform("ties:partner", week, combine_keys(a, j))
-    b = order[starts + (pick * (ends - starts)).astype(np.int64)]
+    b = order[starts + (g.random(a.size) * (ends - starts)).astype(np.int64)]
     return net.add_ties(a, b)
 
 

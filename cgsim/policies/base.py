@@ -44,9 +44,13 @@ Hooks and what a policy may touch there (the model's levers):
 ==========================  ==================================================
 
 Random draws: ``model.uniform("<policy id>:<decision>")`` gives this week's
-uniforms from the policy's own stream, so a policy never shifts the draws of
-the baseline (common random numbers). ``stop`` must restore what ``start``
-changed.
+uniforms from the policy's own stream, one per resident (index them by resident
+id), so a policy never shifts the draws of the baseline (common random numbers).
+For things that are not residents (issues, ties, groups), draw
+``model.streams.keyed_uniform("<policy id>:<decision>", model.week, keys)`` with
+keys from ``cgsim.rng.combine_keys`` of a stable identity; issues a policy opens
+go through ``model.issues.add(..., origin=<policy id>)``. ``stop`` must restore
+what ``start`` changed.
 """
 
 from __future__ import annotations
