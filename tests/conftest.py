@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from cgsim import CommunityModel
 
 SMALL = dict(n_households=240)
+ROOT = Path(__file__).parents[1]
+
+
+def load_script(relpath: str, name: str):
+    """An experiment script (e.g. ``experiments/crn/run.py``) imported as a module, to call its functions."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / relpath)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,13 @@ so. Draw-level properties are in tests/test_rng.py and tests/test_processes.py."
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 
-SCRIPT = Path(__file__).parents[1] / "experiments" / "crn" / "run.py"
+from tests.conftest import load_script
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("crn_run", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("experiments/crn/run.py", "crn_run")
 
 
 def test_pairing_narrows_a_light_policys_effect_far_below_the_spread_between_runs(tmp_path):

@@ -3,7 +3,6 @@ mistakes in one are named, and an anchor's size bound takes part in its verdict.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -11,16 +10,14 @@ import pytest
 import yaml
 
 from cgsim.scenarios import ConfigError
+from tests.conftest import load_script
 
 RUNNER = Path(__file__).parents[1] / "experiments" / "stylised_facts" / "run.py"
 
 
 @pytest.fixture(scope="module")
 def runner():
-    spec = importlib.util.spec_from_file_location("stylised_facts_run", RUNNER)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("experiments/stylised_facts/run.py", "stylised_facts_run")
 
 
 def test_every_fact_file_is_valid_and_the_anchors_are_there(runner):
