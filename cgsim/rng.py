@@ -64,12 +64,13 @@ def mix64(z: np.ndarray) -> np.ndarray:
 def combine_keys(*parts: np.ndarray) -> np.ndarray:
     """One 64-bit identity from several integer arrays (broadcast), e.g. (week, building, ordinal) of an issue:
     each part is folded in by a SplitMix64 round, so distinct tuples collide with probability about 2**-64."""
-    z = np.zeros(np.broadcast_shapes(*(np.shape(x) for x in parts)), np.uint64)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in parts))
+    z = np.zeros(shape, np.uint64).reshape(-1)  # at least 1-d: numpy scalars would not be mixed in place
     for x in parts:
-        z += np.asarray(x).astype(np.int64).astype(np.uint64)  # negatives wrap, as two's complement
+        z += np.broadcast_to(np.asarray(x, np.int64), shape).reshape(-1).astype(np.uint64)  # negatives wrap
         z += _GAMMA
         mix64(z)
-    return z
+    return z.reshape(shape)
 
 
 def stream_key(name: str) -> int:
@@ -134,15 +135,18 @@ class Streams:
         whichever other keys are drawn with it, or in which order. With ``per_key`` = m, an (m, len(keys))
         array: m independent draws per key (row j is the key's j-th draw)."""
         k0, k1 = stream_key128(self.seed, stream_key(name), week)
-        z = np.asarray(keys, np.uint64) ^ np.uint64(k0)
+        shape = np.shape(keys)
+        z = np.array(keys, np.uint64).reshape(-1)  # a 1-d copy: a single key (0-d) is mixed like any other
+        z ^= np.uint64(k0)
         z += np.uint64(k1)
         mix64(z)
         if per_key is not None:
             z = z + (np.arange(1, per_key + 1, dtype=np.uint64) * _GAMMA)[:, None]
+            shape = (per_key, *shape)
         else:
             z += _GAMMA
         mix64(z)
-        return (z >> _S11).astype(np.float64) * _TWO_M53
+        return ((z >> _S11).astype(np.float64) * _TWO_M53).reshape(shape)
 
     def uniform(self, name: str, week: int, n: int) -> np.ndarray:
         """``n`` uniforms in [0, 1); element ``i`` belongs to resident ``i``."""

@@ -1,6 +1,7 @@
 """Common random numbers at the level of whole runs (experiments/crn): a policy that touches few residents
 changes a paired comparison far less than the spread between independent runs, and the script's table says
-so. Draw-level properties are in tests/test_rng.py and tests/test_processes.py."""
+so. This holds for any shared-seed design; that issue and tie draws are keyed by identity is tested at the
+draw level (tests/test_rng.py) and in the model's wiring (tests/test_processes.py)."""
 
 from __future__ import annotations
 
@@ -34,4 +35,8 @@ def test_bad_input_is_an_error_not_a_traceback(tmp_path, capsys):
     assert "station_seperation" in err and "station_separation" in err  # names the key and what is allowed
     assert _script().main(["--preset", "nowhere", "--out", str(tmp_path)]) == 2
     assert "nowhere" in capsys.readouterr().err
+    assert _script().main(["--year", "-1", "--out", str(tmp_path)]) == 2
+    assert "--year" in capsys.readouterr().err
+    assert _script().main(["--policies", " , ", "--out", str(tmp_path)]) == 2
+    assert "--policies" in capsys.readouterr().err
     assert not (tmp_path / "crn.csv").exists()

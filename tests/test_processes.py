@@ -395,6 +395,33 @@ def test_an_issue_settles_on_its_own_luck_whatever_else_is_open():
     a = again.add(np.array([0, 0]), np.zeros(2), np.ones(2), np.zeros(2, bool), 5, routing, origin="x")
     b = again.add(np.array([0]), np.zeros(1), np.ones(1), np.zeros(1, bool), 5, routing, origin="x")
     assert np.unique(again.uid[np.concatenate([a, b])]).size == 3
+    # buildings in any order: each issue's ordinal counts the earlier ones of its building and origin
+    c = again.add(np.array([1, 0, 1]), np.zeros(3), np.ones(3), np.zeros(3, bool), 5, routing, origin="x")
+    d = iss.IssueBook(2, 1, np.zeros(2, int))
+    d.add(np.array([0, 0, 0, 0, 1, 1]), np.zeros(6), np.ones(6), np.zeros(6, bool), 5, routing, origin="x")
+    assert np.array_equal(np.sort(again.uid[np.concatenate([a, b, c])]), np.sort(d.uid[:6]))
+    with pytest.raises(ValueError, match="current week"):  # an issue cannot be opened in a past week
+        again.add(np.array([0]), np.zeros(1), np.ones(1), np.zeros(1, bool), 4, routing, origin="x")
+
+
+def test_the_model_keys_settle_and_lapse_draws_by_identity(monkeypatch):
+    """Wiring: the model draws settling by the open issues' uids and lapses by the ties' keys."""
+    from tests.conftest import small_model
+
+    m = small_model(rng=5, weeks=8)
+    calls = {}
+    real = m.streams.keyed_uniform
+
+    def spy(name, week, keys, per_key=None):
+        if name == "settle":
+            calls.setdefault(name, []).append(np.array_equal(keys, m.issues.uid[m.issues.open_mask.nonzero()[0]]))
+        if name == "ties:decay":
+            calls.setdefault(name, []).append(np.array_equal(keys, m.network.tie_keys()))
+        return real(name, week, keys, per_key)
+
+    monkeypatch.setattr(m.streams, "keyed_uniform", spy)
+    m.run()
+    assert calls["settle"] and all(calls["settle"]) and calls["ties:decay"] and all(calls["ties:decay"])
 
 
 def test_a_ties_lapse_follows_the_tie_not_its_position():

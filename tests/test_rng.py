@@ -66,3 +66,14 @@ def test_combined_keys_tell_tuples_apart():
     k = combine_keys(week.ravel(), building.ravel(), 99, ordinal.ravel())
     assert np.unique(k).size == k.size
     assert combine_keys(1, 2) != combine_keys(2, 1)  # order matters
+
+
+def test_a_single_key_draws_like_the_same_key_in_an_array():
+    s = Streams(4)
+    k = combine_keys(12, 3)  # one identity: a 0-d key
+    assert k.shape == () and combine_keys(np.array([12]), 3)[0] == k
+    one = s.keyed_uniform("x", 2, k)
+    assert np.shape(one) == () and one == s.keyed_uniform("x", 2, np.array([k]))[0]
+    assert s.keyed_uniform("x", 2, k, per_key=3).shape == (3,)
+    assert len({float(s.keyed_uniform("x", 2, i)) for i in range(20)}) == 20  # plain ints are mixed, not echoed
+

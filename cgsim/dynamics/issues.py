@@ -120,14 +120,14 @@ class IssueBook:
         a = 2.0
         estate_wide = (g.random(m) < p.estate_issue_share) & (kind != PRIVATE)
         salience = g.beta(a * p.issue_salience_mean / (1 - p.issue_salience_mean), a, m)
-        self.add(b, kind, salience, estate_wide, week, routing)
+        self.add(b, kind, salience, estate_wide, week, routing, origin="arise")
         return m
 
     def add(self, building: np.ndarray, kind: np.ndarray, salience: np.ndarray, estate_wide: np.ndarray,
-            week: int, routing: np.ndarray, origin: str = "arise") -> np.ndarray:
+            week: int, routing: np.ndarray, *, origin: str) -> np.ndarray:
         """Open new issues (one per element), routed by ``routing``; returns their ids. Issues that arise each
         week come through here, and so do issues a plug-in brings (e.g. an outside project's, ``external_shock``,
-        which passes its own ``origin``).
+        which passes its own ``origin``, its policy id).
 
         Each issue gets a stable identity ``uid`` from (week, building, ``origin``, its ordinal among that
         origin's issues in that building that week), for its keyed random draws: an issue that exists in two
@@ -138,6 +138,8 @@ class IssueBook:
         sl = slice(self.n, self.n + m)
         building = np.asarray(building, np.int64)
         kind = np.asarray(kind, np.int8)
+        if self._opened_week is not None and week < self._opened_week:
+            raise ValueError(f"issues are opened in the current week ({self._opened_week}), not in week {week}")
         if self._opened_week != week:
             self._opened_week, self._opened = week, {}
         opened = self._opened.setdefault(origin, np.zeros(self.n_buildings, np.int64))

@@ -146,7 +146,7 @@ class DeliberationCouncil(Policy):
         cand = np.flatnonzero(book.open_mask & (book.kind[: book.n] == iss.COMMUNITY) & ~book.decided[: book.n])
         agenda = cand[np.argsort(-book.salience[cand], kind="stable")[: q.agenda_size]]
         quorum = min(1.0, k / max(0.5 * (q.representatives + q.lot_seats), 1.0))
-        u = model.uniform("deliberation_council:decide", q.agenda_size)[: agenda.size]
+        u = model.streams.keyed_uniform("deliberation_council:decide", model.week, book.uid[agenda])  # by issue
         done = agenda[u < quorum * (q.decide_floor + (1 - q.decide_floor) * incl)]
         self.n_decided += done.size
         book.decide(done)

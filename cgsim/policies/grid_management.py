@@ -83,8 +83,8 @@ class GridManagement(Policy):
         per_estate = np.bincount(hier.hh_estate, v, hier.n_estates)
         ids = np.flatnonzero(book.open_mask & ~self.found[: book.n])
         visits = np.where(book.estate_wide[ids], per_estate[book.estate[ids]], per_building[book.building[ids]])
-        u = model.uniform("grid_management:detect", book.n)
-        self.found[ids[u[ids] < -np.expm1(-q.detection * visits)]] = True
+        u = model.streams.keyed_uniform("grid_management:detect", model.week, book.uid[ids])  # by issue identity
+        self.found[ids[u < -np.expm1(-q.detection * visits)]] = True
         rc = np.flatnonzero(book.open_mask & (book.resolver[: book.n] == iss.RC))
         if rc.size:
             model.resolver_rate[iss.RC] += q.handling * self.found[rc].mean()

@@ -8,7 +8,7 @@ draws (per issue and tie, ``cgsim/rng.py``, ODD §4.9 and §10 item 14) make tho
 so the difference carries the policy's effect and little noise. This script measures how much: for each
 policy (its defaults, from week 26) and outcome it reports the mean effect in ``year``, the standard
 deviation of the paired differences over seeds, and what the standard deviation of a difference would be
-between independent runs (sqrt(2) x the status quo's standard deviation over seeds). Their ratio is the
+between independent runs (the root of the sum of both scenarios' variances over seeds). Their ratio is the
 factor by which pairing shrinks the interval of an effect; its square, how many more seeds unpaired runs
 would need for the same interval.
 """
@@ -49,8 +49,14 @@ def main(argv=None) -> int:
     if a.seeds < 2:
         print("error: --seeds must be at least 2 (a standard deviation over seeds)", file=sys.stderr)
         return 2
+    if a.year < 0:
+        print(f"error: --year must be 0 or more (0 = the first simulated year), not {a.year}", file=sys.stderr)
+        return 2
     seeds = range(1, a.seeds + 1)
     policies = [x.strip() for x in a.policies.split(",") if x.strip()]
+    if not policies:
+        print("error: --policies names no policy (comma-separated ids, see `cgsim policies`)", file=sys.stderr)
+        return 2
     try:  # every config first, so that a typo stops the script before any run
         for pol in [None, *policies]:
             make_config(a.preset, weeks=52 * (a.year + 1), policies=[{"name": pol, "start_week": 26}] if pol else None)
@@ -58,15 +64,19 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     base = year_table(a.preset, None, seeds, a.year, a.workers)
-    unpaired = base.std(ddof=1) * np.sqrt(2.0)
     rows = []
     for pol in policies:
-        d = year_table(a.preset, [{"name": pol, "start_week": 26}], seeds, a.year, a.workers) - base
+        scen = year_table(a.preset, [{"name": pol, "start_week": 26}], seeds, a.year, a.workers)
+        d = scen - base
         for col in OUTCOMES:
             sd = float(d[col].std(ddof=1))
+            unpaired = float(np.sqrt(base[col].var(ddof=1) + scen[col].var(ddof=1)))
+            if np.isnan(sd) or np.isnan(unpaired) or unpaired == 0:
+                narrower = float("nan")  # undefined (missing values, or no spread at all)
+            else:
+                narrower = unpaired / sd if sd > 0 else float("inf")
             rows.append({"policy": pol, "outcome": col, "effect": float(d[col].mean()), "paired_sd": sd,
-                         "unpaired_sd": float(unpaired[col]),
-                         "narrower": float(unpaired[col] / sd) if sd > 0 else float("inf")})
+                         "unpaired_sd": unpaired, "narrower": narrower})
     table = pd.DataFrame(rows)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,8 +84,10 @@ def main(argv=None) -> int:
     md = [f"Paired vs unpaired spread of policy effects, `{a.preset}`, year {a.year}, seeds 1-{a.seeds}",
           "", "| policy | outcome | effect | paired SD | unpaired SD | narrower |", "|---|---|---:|---:|---:|---:|"]
     for r in table.itertuples():
+        ratio = "-" if np.isnan(r.narrower) else ("no spread when paired" if np.isinf(r.narrower)
+                                                   else f"{r.narrower:.1f}x")
         md.append(f"| `{r.policy}` | {r.outcome} | {r.effect:+.4g} | {r.paired_sd:.3g} | {r.unpaired_sd:.3g} | "
-                  f"{r.narrower:.1f}x |")
+                  f"{ratio} |")
     (out / "crn.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     print("\n".join(md))
     print(f"\nwrote {out / 'crn.csv'} and {out / 'crn.md'}")
