@@ -170,10 +170,12 @@ class SocialNetwork:
             m[self._isolated] = values[self._isolated]
         return m
 
-    def tie_keys(self) -> np.ndarray:
-        """A stable identity per tie, in edge-list order (its two ends: ``src * n + dst``, src < dst), for keyed
-        random draws: a tie present in two scenarios gets the same draws in both."""
-        return (self.src.astype(np.uint64) * np.uint64(self.n)) + self.dst.astype(np.uint64)
+    def tie_keys(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """A stable identity per tie (of those ``mask`` selects), in edge-list order: its two ends,
+        ``src * n + dst`` with src < dst. The same key finds ties in ``add_ties``/``remove_ties`` and keys their
+        random draws, so a tie present in two scenarios gets the same draws in both."""
+        src, dst = (self.src, self.dst) if mask is None else (self.src[mask], self.dst[mask])
+        return src.astype(np.int64) * self.n + dst
 
     def cross_ties(self, attr: np.ndarray) -> int:
         return int(np.count_nonzero(attr[self.src] != attr[self.dst]))
@@ -198,7 +200,7 @@ class SocialNetwork:
         if self._dirty:
             self._rebuild()
         if self._keys is None:
-            self._keys = np.sort(self.src * n + self.dst)
+            self._keys = np.sort(self.tie_keys())
         pos = np.minimum(np.searchsorted(self._keys, key), max(self._keys.size - 1, 0))
         if self._keys.size:
             key = key[self._keys[pos] != key]
@@ -221,7 +223,7 @@ class SocialNetwork:
             return 0
         self._ops.append((False, self.src[mask], self.dst[mask]))
         if self._keys is not None:
-            self._keys = np.delete(self._keys, np.searchsorted(self._keys, self.src[mask] * self.n + self.dst[mask]))
+            self._keys = np.delete(self._keys, np.searchsorted(self._keys, self.tie_keys(mask)))
         keep = ~mask
         self.src, self.dst, self.kind = self.src[keep], self.dst[keep], self.kind[keep]
         self._dirty = True

@@ -13,11 +13,12 @@ to zero, which costs a fifth of seeding a fresh generator from a ``SeedSequence`
 ``np.errstate``). The draws of a stream in a week therefore depend on (seed, name, week) only, never on
 what other streams drew or in which order.
 
-Things that are not residents (open issues, ties) get *keyed* draws: ``keyed_uniform(name, week, keys)``
-gives each element a uniform that is a pure function of (seed, name, week, its key), a SplitMix64 hash
-(Steele, Lea & Flood 2014) of a stable identity such as an issue's (week, building, ordinal) or a tie's
-pair of ends. So an issue or tie present in two scenarios gets the same luck in both, whatever else either
-scenario opened, settled, made or cut (Starsim draws for agents the same way, by hashing their ids).
+Things that are not residents (open issues, tie lapses, resident groups) get *keyed* draws:
+``keyed_uniform(name, week, keys)`` gives each element a uniform that is a pure function of (seed, name,
+week, its key), a SplitMix64 hash (Steele, Lea & Flood 2014) of a stable identity such as an issue's
+(week, building, origin, ordinal) or a tie's pair of ends. So an issue or tie present in two scenarios gets
+the same luck in both, whatever else either scenario opened, settled, made or cut (in the spirit of
+Starsim's pairwise draws, which combine the two agents' own random numbers rather than take them in order).
 """
 
 from __future__ import annotations
