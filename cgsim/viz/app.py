@@ -20,6 +20,7 @@ directly. Positions come from the hierarchy (``layout.site_plan``), never from a
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import struct
 import time
@@ -97,6 +98,10 @@ def policy_specs(settings: dict) -> list[dict]:
             for pid, s in settings.items() if s.get("on") and pid in known]
 
 
+#: numbers the sessions a server builds (each Reset builds one), for the status line's ``cgsim-session-N`` class
+_SESSIONS = itertools.count(1)
+
+
 class Session(mesa.Model):
     """What SolaraViz steps: the community with the chosen policies and, side by side, its baseline
     (same preset, governance and seed, none of the chosen policies), stepped in lock-step.
@@ -121,6 +126,7 @@ class Session(mesa.Model):
         self.plan = site_plan(self.main.hierarchy, self.main.population.household)
         self.timing = {"step": 0.0}
         self.running = True
+        self.serial = next(_SESSIONS)
 
     def step(self) -> None:
         t0 = time.perf_counter()
@@ -731,7 +737,8 @@ def ChartsPanel(model: Session, tick: int, lang: str):
     tm = model.timing
     draw = tm.get("network", 0.0) + tm.get("charts", 0.0)
     solara.Text(t("status", lang, week=main.week, step=round(tm["step"] * 1000), draw=round(draw * 1000)),
-                style={"font-size": "12px", "color": "#666"}, classes=["cgsim-status"])
+                style={"font-size": "12px", "color": "#666"},
+                classes=["cgsim-status", f"cgsim-session-{model.serial}"])  # a Reset shows, even at equal timings
     if lang == "zh" and figure_lang(lang) != "zh":
         solara.Warning(t("font_missing", lang))
 

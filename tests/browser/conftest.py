@@ -122,11 +122,14 @@ class Page:
         return self.pw.locator(".cgsim-status").inner_text()
 
     def click_and_wait(self, name: str, timeout: float = WAIT_MS) -> None:
-        """Click a button and wait until the status line (week, timings) has changed."""
-        before = self.status()
+        """Click a button and wait until the status line has changed: its text (week, timings) after a step,
+        its session class after a Reset (a rebuilt week 0 can show the same timings to the millisecond)."""
+        status = self.pw.locator(".cgsim-status")
+        before = [status.inner_text(), status.get_attribute("class")]
         self.pw.get_by_role("button", name=name, exact=True).click()
-        self.pw.wait_for_function("s => { const e = document.querySelector('.cgsim-status'); "
-                                  "return e && e.innerText !== s; }", arg=before, timeout=timeout)
+        self.pw.wait_for_function("b => { const e = document.querySelector('.cgsim-status'); "
+                                  "return e && (e.innerText !== b[0] || e.className !== b[1]); }",
+                                  arg=before, timeout=timeout)
 
     def shot(self, name: str) -> Path:
         path = ARTIFACTS / name

@@ -89,7 +89,9 @@ def test_policy_switch_takes_effect_side_by_side(page):
     page.open()
     pw = page.pw
     pw.locator("label", has_text="station separation").click()  # switch the policy off ...
+    session = pw.locator(".cgsim-status").get_attribute("class")
     page.click_and_wait("Reset")
+    assert "cgsim-session-" in session and pw.locator(".cgsim-status").get_attribute("class") != session
     expect(pw.locator(".cgsim-policies")).to_contain_text("no policy", timeout=page.wait_ms)
     for _ in range(3):
         page.click_and_wait("Step")
